@@ -1,0 +1,2 @@
+//! The IPADIC dictionary embedded in the binary by `build.rs`.
+lindera_dictionary::embedded_dictionary!("/ipadic", EmbeddedIpadicLoader);
