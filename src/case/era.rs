@@ -1,0 +1,335 @@
+//! Japanese era dates (和暦) as they appear in case schedules, converted to
+//! ISO year-months.
+//!
+//! Accepted forms (full-width digits and punctuation are normalised first):
+//! `R2.8`, `R元.5`, `令和3年9月`, `H31.4`, `平成30年度`, `2023年4月`, `2023.4`,
+//! and ranges such as `R5.2~4`, `R4.10～R5.3`, `令和5年4月〜6月`.
+//!
+//! ```
+//! use jirei::case::era::EraDate;
+//! let d: EraDate = "R2.8".parse().unwrap();
+//! assert_eq!(d.to_iso(), "2020-08");
+//! let r: jirei::case::era::EraSpan = "R5.2~4".parse().unwrap();
+//! assert_eq!(r.to_iso(), "2023-02/2023-04");
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A Japanese era with the Gregorian year of its first year (元年).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Era {
+    names: &'static [&'static str],
+    first_year: i32,
+    /// (year, month) of the first and last month the era covers.
+    first: (i32, u8),
+    last: (i32, u8),
+}
+
+const ERAS: [Era; 3] = [
+    Era { names: &["令和", "R"], first_year: 2019, first: (2019, 5), last: (9999, 12) },
+    Era { names: &["平成", "H"], first_year: 1989, first: (1989, 1), last: (2019, 4) },
+    Era { names: &["昭和", "S"], first_year: 1926, first: (1926, 12), last: (1989, 1) },
+];
+
+/// A point in time at month precision, a whole year, or a fiscal year (年度).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EraDate {
+    pub year: i32,
+    /// 1–12, or `None` for a whole (fiscal) year.
+    pub month: Option<u8>,
+    /// `true` for 年度 (April to March).
+    pub fiscal: bool,
+}
+
+/// A single date or a range of two dates, as in a schedule milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EraSpan {
+    pub start: EraDate,
+    pub end: Option<EraDate>,
+}
+
+/// Why a text is not a date we understand.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EraDateError(String);
+
+impl EraDate {
+    /// ISO 8601 form: `2020-08`, `2020` for a calendar year, `FY2020` for a fiscal year.
+    pub fn to_iso(&self) -> String {
+        match (self.month, self.fiscal) {
+            (Some(m), _) => format!("{:04}-{:02}", self.year, m),
+            (None, true) => format!("FY{:04}", self.year),
+            (None, false) => format!("{:04}", self.year),
+        }
+    }
+
+    /// Months since year 0, for ordering and durations (fiscal years start in April).
+    pub fn month_index(&self) -> i64 {
+        let month = self.month.unwrap_or(if self.fiscal { 4 } else { 1 });
+        i64::from(self.year) * 12 + i64::from(month) - 1
+    }
+}
+
+impl EraSpan {
+    /// `2023-02` or `2023-02/2023-04` (ISO 8601 interval notation).
+    pub fn to_iso(&self) -> String {
+        match &self.end {
+            Some(end) => format!("{}/{}", self.start.to_iso(), end.to_iso()),
+            None => self.start.to_iso(),
+        }
+    }
+}
+
+impl fmt::Display for EraDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iso())
+    }
+}
+
+impl fmt::Display for EraSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iso())
+    }
+}
+
+impl FromStr for EraDate {
+    type Err = EraDateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = normalise(s);
+        let mut cursor = Cursor::new(&text);
+        let date = cursor.date(None)?;
+        cursor.expect_end(s)?;
+        Ok(date)
+    }
+}
+
+impl FromStr for EraSpan {
+    type Err = EraDateError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = normalise(s);
+        let mut cursor = Cursor::new(&text);
+        let start = cursor.date(None)?;
+        let end = if cursor.range_separator() {
+            Some(cursor.date(Some(start))?)
+        } else {
+            None
+        };
+        cursor.expect_end(s)?;
+        if let Some(end) = end
+            && end.month_index() < start.month_index()
+        {
+            return Err(EraDateError(format!(
+                "the range `{s}` ends ({}) before it starts ({})",
+                end.to_iso(),
+                start.to_iso()
+            )));
+        }
+        Ok(EraSpan { start, end })
+    }
+}
+
+fn normalise(s: &str) -> String {
+    s.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace('〜', "~")
+}
+
+/// A tiny recursive-descent reader over the normalised text.
+struct Cursor<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Cursor { rest: text }
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        match self.rest.strip_prefix(token) {
+            Some(rest) => {
+                self.rest = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn number(&mut self) -> Option<u32> {
+        let len = self.rest.bytes().take_while(u8::is_ascii_digit).count();
+        if len == 0 || len > 4 {
+            return None;
+        }
+        let (digits, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        digits.parse().ok()
+    }
+
+    fn range_separator(&mut self) -> bool {
+        ["~", "-", "−", "―", "から"].iter().any(|sep| self.eat(sep))
+    }
+
+    fn expect_end(&self, original: &str) -> Result<(), EraDateError> {
+        if self.rest.is_empty() {
+            Ok(())
+        } else {
+            Err(EraDateError(format!(
+                "unexpected `{}` in the date `{original}`; write dates like `R2.8`, `令和3年9月` or `2021-09`",
+                self.rest
+            )))
+        }
+    }
+
+    /// Reads one date. `previous` is the start of a range, which lets the
+    /// end omit the era and year (`R5.2~4`).
+    fn date(&mut self, previous: Option<EraDate>) -> Result<EraDate, EraDateError> {
+        if let Some(era) = ERAS.iter().find(|era| era.names.iter().any(|n| self.eat(n))) {
+            return self.era_date(era);
+        }
+        let Some(first) = self.number() else {
+            return Err(EraDateError(format!(
+                "expected a date such as `R2.8`, `令和3年9月` or `2021-09`, found `{}`",
+                self.rest
+            )));
+        };
+        if first >= 1000 {
+            return self.after_year(i32::try_from(first).unwrap_or(i32::MAX), None);
+        }
+        // A bare number after a range separator is a month of the start's year.
+        match previous {
+            Some(start) => {
+                self.eat("月");
+                let month = check_month(first)?;
+                let year = if start.month.is_some_and(|m| month < m) { start.year + 1 } else { start.year };
+                Ok(EraDate { year, month: Some(month), fiscal: false })
+            }
+            None => Err(EraDateError(format!(
+                "`{first}` needs an era (`R{first}` for 令和{first}年) or a four-digit year"
+            ))),
+        }
+    }
+
+    fn era_date(&mut self, era: &Era) -> Result<EraDate, EraDateError> {
+        let era_year = if self.eat("元") {
+            1
+        } else {
+            self.number().ok_or_else(|| {
+                EraDateError(format!("expected the year after {} (e.g. {}2)", era.names[0], era.names[1]))
+            })?
+        };
+        if era_year == 0 {
+            return Err(EraDateError(format!("{}0年 does not exist; the first year is 元年", era.names[0])));
+        }
+        let year = era.first_year + i32::try_from(era_year).unwrap_or(i32::MAX - era.first_year) - 1;
+        let date = self.after_year(year, Some(era))?;
+        check_within_era(&date, era, era_year)?;
+        Ok(date)
+    }
+
+    fn after_year(&mut self, year: i32, era: Option<&Era>) -> Result<EraDate, EraDateError> {
+        if self.eat("年度") {
+            return Ok(EraDate { year, month: None, fiscal: true });
+        }
+        let separated = self.eat("年") | self.eat(".") | self.eat("/") | (era.is_none() && self.eat("-"));
+        if !separated {
+            return Ok(EraDate { year, month: None, fiscal: false });
+        }
+        match self.number() {
+            Some(month) => {
+                let month = check_month(month)?;
+                self.eat("月");
+                Ok(EraDate { year, month: Some(month), fiscal: false })
+            }
+            None => Ok(EraDate { year, month: None, fiscal: false }),
+        }
+    }
+}
+
+fn check_month(month: u32) -> Result<u8, EraDateError> {
+    match u8::try_from(month) {
+        Ok(m @ 1..=12) => Ok(m),
+        _ => Err(EraDateError(format!("month {month} is not between 1 and 12"))),
+    }
+}
+
+fn check_within_era(date: &EraDate, era: &Era, era_year: u32) -> Result<(), EraDateError> {
+    let month = date.month.unwrap_or(if date.year == era.first.0 { era.first.1 } else { 1 });
+    let key = (date.year, month);
+    if key < era.first || key > era.last {
+        let shown = match date.month {
+            Some(m) => format!("{}{}年{}月", era.names[0], era_year, m),
+            None => format!("{}{}年", era.names[0], era_year),
+        };
+        return Err(EraDateError(format!(
+            "{shown} does not exist: {} runs from {}-{:02} to {}",
+            era.names[0],
+            era.first.0,
+            era.first.1,
+            if era.last.0 == 9999 { "today".to_string() } else { format!("{}-{:02}", era.last.0, era.last.1) }
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> String {
+        s.parse::<EraSpan>().map(|d| d.to_iso()).unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn reiwa_short_forms_convert_to_iso_months() {
+        assert_eq!(iso("R2.8"), "2020-08");
+        assert_eq!(iso("R元.5"), "2019-05");
+        assert_eq!(iso("R5.12"), "2023-12");
+    }
+
+    #[test]
+    fn kanji_and_full_width_forms_convert() {
+        assert_eq!(iso("令和3年9月"), "2021-09");
+        assert_eq!(iso("令和３年９月"), "2021-09");
+        assert_eq!(iso("Ｒ２．８"), "2020-08");
+        assert_eq!(iso("平成31年4月"), "2019-04");
+        assert_eq!(iso("H31.4"), "2019-04");
+    }
+
+    #[test]
+    fn fiscal_and_calendar_years_are_kept_apart() {
+        assert_eq!(iso("令和5年度"), "FY2023");
+        assert_eq!(iso("R5年度"), "FY2023");
+        assert_eq!(iso("令和5年"), "2023");
+        assert_eq!(iso("2023年4月"), "2023-04");
+        assert_eq!(iso("2023-04"), "2023-04");
+    }
+
+    #[test]
+    fn ranges_may_omit_the_era_and_year_of_the_end() {
+        assert_eq!(iso("R5.2~4"), "2023-02/2023-04");
+        assert_eq!(iso("R4.10～R5.3"), "2022-10/2023-03");
+        assert_eq!(iso("R4.11〜2"), "2022-11/2023-02");
+        assert_eq!(iso("令和5年4月〜6月"), "2023-04/2023-06");
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected_with_a_reason() {
+        assert!(iso("H31.5").contains("does not exist"));
+        assert!(iso("R1.3").contains("does not exist"));
+        assert!(iso("R0.3").contains("元年"));
+        assert!(iso("R2.13").contains("month 13"));
+        assert!(iso("R5.4~R4.1").contains("ends"));
+        assert!(iso("8月").starts_with("ERR"));
+        assert!(iso("").starts_with("ERR"));
+        assert!(iso("R2.8頃").contains("unexpected"));
+    }
+
+    #[test]
+    fn huge_numbers_do_not_overflow() {
+        assert!(iso("R99999999999.1").starts_with("ERR"));
+        assert!(iso("R9999.1").starts_with("2") || iso("R9999.1").starts_with("ERR"));
+    }
+}
