@@ -199,11 +199,12 @@ mod tests {
 
     #[test]
     fn renders_location_snippet_and_caret_under_wide_text() {
+        // Column 8 is き, after the two-column-wide 大.
         let d = Diagnostic::error("cases/a.md", 2, 8, "bad value").with_help("fix it");
         let text = d.render(Some("---\nband: 大きい\n---\n"), false);
         assert_eq!(
             text,
-            "cases/a.md:2:8: error: bad value\n  |\n2 | band: 大きい\n  |       ^\n  = help: fix it\n"
+            "cases/a.md:2:8: error: bad value\n  |\n2 | band: 大きい\n  |         ^\n  = help: fix it\n"
         );
     }
 
