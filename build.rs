@@ -47,8 +47,7 @@ fn build() -> Result<(), String> {
     // stamp records which source metadata the output was built from.
     let stamp = dict_dir.join("jirei-source-metadata.json");
 
-    let metadata_json =
-        fs::read(METADATA_FILE).map_err(|e| format!("cannot read {METADATA_FILE}: {e}"))?;
+    let metadata_json = fs::read(METADATA_FILE).map_err(|e| format!("cannot read {METADATA_FILE}: {e}"))?;
     // Skip the (slow) rebuild when the output is already there and current.
     if fs::read(&stamp).ok().as_deref() != Some(metadata_json.as_slice()) {
         let metadata = Metadata::load(&metadata_json)

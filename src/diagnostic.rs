@@ -53,7 +53,10 @@ impl Diagnostic {
     }
 
     pub fn warning(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, column, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, column, message)
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -79,7 +82,12 @@ impl Diagnostic {
             Severity::Error => style.paint("1;31", "error"),
             Severity::Warning => style.paint("1;33", "warning"),
         };
-        let _ = writeln!(out, "{}: {sev}: {}", style.paint("1", &location), style.paint("1", &self.message));
+        let _ = writeln!(
+            out,
+            "{}: {sev}: {}",
+            style.paint("1", &location),
+            style.paint("1", &self.message)
+        );
         if let Some(line_text) = source.and_then(|s| nth_line(s, self.line)) {
             let number = self.line.to_string();
             let gutter = " ".repeat(number.len());
@@ -139,7 +147,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 }
 
@@ -190,7 +202,51 @@ pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
 
 /// A path shown relative to `root` when it lies below it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Rewords serde's messages for editors and adds a suggestion for the
+/// mistakes they make most.
+pub fn explain_serde_message(raw: &str) -> (String, Option<String>) {
+    if let Some((field, candidates)) = unknown_field(raw) {
+        let help = match did_you_mean(field, candidates.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("the keys allowed here are: {}", candidates.join(", ")),
+        };
+        return (format!("unknown key `{field}`"), Some(help));
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        let help = "add this key; `jirei new` writes a template with every key explained";
+        return (format!("the required key `{field}` is missing"), Some(help.to_string()));
+    }
+    let message = raw.replace("invalid type: ", "wrong type: ");
+    if raw.contains("unknown variant") {
+        return (
+            message,
+            Some("use one of the listed values, exactly as written".to_string()),
+        );
+    }
+    (message, None)
+}
+
+/// `unknown field `x`, expected one of a, b, c` → (`x`, [a, b, c]).
+fn unknown_field(raw: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = raw.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let list = expected
+        .trim_start_matches(", expected one of ")
+        .trim_start_matches(", expected ")
+        .trim_start_matches(", there are no fields");
+    let candidates = list
+        .split(", ")
+        .flat_map(|part| part.split(" or "))
+        .map(|c| c.trim().trim_matches('`'))
+        .filter(|c| !c.is_empty())
+        .collect();
+    Some((field, candidates))
 }
 
 #[cfg(test)]
@@ -227,5 +283,14 @@ mod tests {
     fn line_column_counts_characters_not_bytes() {
         assert_eq!(line_column("ab\n日本語x", 9 + 3), (2, 4));
         assert_eq!(line_column("", 5), (1, 1));
+    }
+
+    #[test]
+    fn unknown_fields_get_a_did_you_mean_hint() {
+        let (message, help) = explain_serde_message("unknown field `vendr`, expected one of title, vendors, tags");
+        assert_eq!(message, "unknown key `vendr`");
+        assert_eq!(help.as_deref(), Some("did you mean `vendors`?"));
+        let (_, help) = explain_serde_message("unknown field `zzzzzzzz`, expected `title` or `tags`");
+        assert_eq!(help.as_deref(), Some("the keys allowed here are: title, tags"));
     }
 }

@@ -3,7 +3,11 @@
 //! Layers, with dependencies pointing one way:
 //! [`case`] (the model) → [`corpus`] (loading `cases/`) → [`analysis`]
 //! (Japanese tokenization) → index and site → [`commands`].
+//! [`config`] and [`diagnostic`] are shared by all layers.
 
 pub mod analysis;
 pub mod case;
+pub mod commands;
+pub mod config;
+pub mod corpus;
 pub mod diagnostic;

@@ -73,7 +73,10 @@ impl BandScheme {
         let municipal: Vec<&PopulationBand> = bands.iter().filter(|b| !b.prefecture).collect();
         for band in &bands {
             if !is_slug(&band.id) {
-                return Err(format!("band id `{}` must be lowercase ASCII letters, digits and `-`", band.id));
+                return Err(format!(
+                    "band id `{}` must be lowercase ASCII letters, digits and `-`",
+                    band.id
+                ));
             }
             if !ids.insert(band.id.as_str()) {
                 return Err(format!("band id `{}` is used twice", band.id));
@@ -88,7 +91,12 @@ impl BandScheme {
             }
             match band.max {
                 Some(max) if max > band.min => expected_min = max,
-                Some(max) => return Err(format!("band `{}` has max {max} not above its min {}", band.id, band.min)),
+                Some(max) => {
+                    return Err(format!(
+                        "band `{}` has max {max} not above its min {}",
+                        band.id, band.min
+                    ));
+                }
                 None if i + 1 == municipal.len() => {}
                 None => return Err(format!("only the last band may be unbounded, not `{}`", band.id)),
             }
@@ -124,7 +132,11 @@ impl BandScheme {
 
     /// Comma-separated ids, for error messages.
     pub fn ids(&self) -> String {
-        self.bands.iter().map(|b| format!("`{}`", b.id)).collect::<Vec<_>>().join(", ")
+        self.bands
+            .iter()
+            .map(|b| format!("`{}`", b.id))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -135,7 +147,9 @@ impl Default for BandScheme {
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]
@@ -158,16 +172,41 @@ mod tests {
     #[test]
     fn prefectures_use_the_prefecture_band() {
         let mic = BandScheme::mic();
-        assert_eq!(mic.for_population(500_000, true).map(|b| b.id.as_str()), Some("prefecture"));
+        assert_eq!(
+            mic.for_population(500_000, true).map(|b| b.id.as_str()),
+            Some("prefecture")
+        );
     }
 
     #[test]
     fn finer_schemes_must_be_contiguous() {
-        let b = |id: &str, min, max| PopulationBand { id: id.into(), label: id.into(), min, max, prefecture: false };
+        let b = |id: &str, min, max| PopulationBand {
+            id: id.into(),
+            label: id.into(),
+            min,
+            max,
+            prefecture: false,
+        };
         assert!(BandScheme::new(vec![b("a", 0, Some(5_000)), b("b", 5_000, None)]).is_ok());
-        assert!(BandScheme::new(vec![b("a", 0, Some(5_000)), b("b", 6_000, None)]).unwrap_err().contains("contiguous"));
-        assert!(BandScheme::new(vec![b("a", 0, Some(5_000))]).unwrap_err().contains("no `max`"));
-        assert!(BandScheme::new(vec![b("A", 0, None)]).unwrap_err().contains("lowercase"));
-        assert!(BandScheme::new(vec![b("a", 0, None), b("a", 0, None)]).unwrap_err().contains("twice"));
+        assert!(
+            BandScheme::new(vec![b("a", 0, Some(5_000)), b("b", 6_000, None)])
+                .unwrap_err()
+                .contains("contiguous")
+        );
+        assert!(
+            BandScheme::new(vec![b("a", 0, Some(5_000))])
+                .unwrap_err()
+                .contains("no `max`")
+        );
+        assert!(
+            BandScheme::new(vec![b("A", 0, None)])
+                .unwrap_err()
+                .contains("lowercase")
+        );
+        assert!(
+            BandScheme::new(vec![b("a", 0, None), b("a", 0, None)])
+                .unwrap_err()
+                .contains("twice")
+        );
     }
 }

@@ -29,9 +29,24 @@ struct Era {
 }
 
 const ERAS: [Era; 3] = [
-    Era { names: &["令和", "R"], first_year: 2019, first: (2019, 5), last: (9999, 12) },
-    Era { names: &["平成", "H"], first_year: 1989, first: (1989, 1), last: (2019, 4) },
-    Era { names: &["昭和", "S"], first_year: 1926, first: (1926, 12), last: (1989, 1) },
+    Era {
+        names: &["令和", "R"],
+        first_year: 2019,
+        first: (2019, 5),
+        last: (9999, 12),
+    },
+    Era {
+        names: &["平成", "H"],
+        first_year: 1989,
+        first: (1989, 1),
+        last: (2019, 4),
+    },
+    Era {
+        names: &["昭和", "S"],
+        first_year: 1926,
+        first: (1926, 12),
+        last: (1989, 1),
+    },
 ];
 
 /// A point in time at month precision, a whole year, or a fiscal year (年度).
@@ -203,8 +218,16 @@ impl<'a> Cursor<'a> {
             Some(start) => {
                 self.eat("月");
                 let month = check_month(first)?;
-                let year = if start.month.is_some_and(|m| month < m) { start.year + 1 } else { start.year };
-                Ok(EraDate { year, month: Some(month), fiscal: false })
+                let year = if start.month.is_some_and(|m| month < m) {
+                    start.year + 1
+                } else {
+                    start.year
+                };
+                Ok(EraDate {
+                    year,
+                    month: Some(month),
+                    fiscal: false,
+                })
             }
             None => Err(EraDateError(format!(
                 "`{first}` needs an era (`R{first}` for 令和{first}年) or a four-digit year"
@@ -217,11 +240,17 @@ impl<'a> Cursor<'a> {
             1
         } else {
             self.number().ok_or_else(|| {
-                EraDateError(format!("expected the year after {} (e.g. {}2)", era.names[0], era.names[1]))
+                EraDateError(format!(
+                    "expected the year after {} (e.g. {}2)",
+                    era.names[0], era.names[1]
+                ))
             })?
         };
         if era_year == 0 {
-            return Err(EraDateError(format!("{}0年 does not exist; the first year is 元年", era.names[0])));
+            return Err(EraDateError(format!(
+                "{}0年 does not exist; the first year is 元年",
+                era.names[0]
+            )));
         }
         let year = era.first_year + i32::try_from(era_year).unwrap_or(i32::MAX - era.first_year) - 1;
         let date = self.after_year(year, Some(era))?;
@@ -231,19 +260,35 @@ impl<'a> Cursor<'a> {
 
     fn after_year(&mut self, year: i32, era: Option<&Era>) -> Result<EraDate, EraDateError> {
         if self.eat("年度") {
-            return Ok(EraDate { year, month: None, fiscal: true });
+            return Ok(EraDate {
+                year,
+                month: None,
+                fiscal: true,
+            });
         }
         let separated = self.eat("年") | self.eat(".") | self.eat("/") | (era.is_none() && self.eat("-"));
         if !separated {
-            return Ok(EraDate { year, month: None, fiscal: false });
+            return Ok(EraDate {
+                year,
+                month: None,
+                fiscal: false,
+            });
         }
         match self.number() {
             Some(month) => {
                 let month = check_month(month)?;
                 self.eat("月");
-                Ok(EraDate { year, month: Some(month), fiscal: false })
+                Ok(EraDate {
+                    year,
+                    month: Some(month),
+                    fiscal: false,
+                })
             }
-            None => Ok(EraDate { year, month: None, fiscal: false }),
+            None => Ok(EraDate {
+                year,
+                month: None,
+                fiscal: false,
+            }),
         }
     }
 }
@@ -256,7 +301,9 @@ fn check_month(month: u32) -> Result<u8, EraDateError> {
 }
 
 fn check_within_era(date: &EraDate, era: &Era, era_year: u32) -> Result<(), EraDateError> {
-    let month = date.month.unwrap_or(if date.year == era.first.0 { era.first.1 } else { 1 });
+    let month = date
+        .month
+        .unwrap_or(if date.year == era.first.0 { era.first.1 } else { 1 });
     let key = (date.year, month);
     if key < era.first || key > era.last {
         let shown = match date.month {
@@ -268,7 +315,11 @@ fn check_within_era(date: &EraDate, era: &Era, era_year: u32) -> Result<(), EraD
             era.names[0],
             era.first.0,
             era.first.1,
-            if era.last.0 == 9999 { "today".to_string() } else { format!("{}-{:02}", era.last.0, era.last.1) }
+            if era.last.0 == 9999 {
+                "today".to_string()
+            } else {
+                format!("{}-{:02}", era.last.0, era.last.1)
+            }
         )));
     }
     Ok(())
@@ -279,7 +330,9 @@ mod tests {
     use super::*;
 
     fn iso(s: &str) -> String {
-        s.parse::<EraSpan>().map(|d| d.to_iso()).unwrap_or_else(|e| format!("ERR {e}"))
+        s.parse::<EraSpan>()
+            .map(|d| d.to_iso())
+            .unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     #[test]

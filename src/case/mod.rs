@@ -21,7 +21,7 @@ pub mod money;
 pub mod place;
 pub mod shorthand;
 pub mod text;
-mod validate;
+pub mod validate;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -53,7 +53,11 @@ pub struct Case {
 impl Case {
     /// 鏡野町 for a municipality, 岡山県 for a prefecture.
     pub fn organization_name(&self) -> &str {
-        self.front.organization.name.as_deref().unwrap_or(self.prefecture.name())
+        self.front
+            .organization
+            .name
+            .as_deref()
+            .unwrap_or(self.prefecture.name())
     }
 
     /// 岡山県鏡野町.
@@ -107,8 +111,9 @@ pub fn parse(path: &Path, text: &str, bands: &BandScheme) -> Result<Case, Vec<Di
 /// Splits `---\n<yaml>---\n<body>`.
 fn split<'a>(path: &Path, text: &'a str) -> Result<Sections<'a>, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(path, 1, 1, "the file is empty")
-            .with_help("a case starts with front matter between two `---` lines; `jirei new \"タイトル\"` writes a template"));
+        return Err(Diagnostic::error(path, 1, 1, "the file is empty").with_help(
+            "a case starts with front matter between two `---` lines; `jirei new \"タイトル\"` writes a template",
+        ));
     }
     let Some(after_open) = text.strip_prefix("---\n").or_else(|| (text == "---").then_some("")) else {
         let first = text.lines().next().unwrap_or_default();
@@ -117,7 +122,9 @@ fn split<'a>(path: &Path, text: &'a str) -> Result<Sections<'a>, Diagnostic> {
         } else {
             "add a line `---` at the very top, the YAML keys (title:, organization: …), then another `---` line"
         };
-        return Err(Diagnostic::error(path, 1, 1, "missing front matter: the file does not start with `---`").with_help(help));
+        return Err(
+            Diagnostic::error(path, 1, 1, "missing front matter: the file does not start with `---`").with_help(help),
+        );
     };
     let close = find_closing_fence(after_open).ok_or_else(|| {
         Diagnostic::error(path, 1, 1, "the front matter is not closed")
@@ -132,7 +139,12 @@ fn split<'a>(path: &Path, text: &'a str) -> Result<Sections<'a>, Diagnostic> {
     let body = rest.strip_prefix("---").unwrap_or(rest);
     let body = body.strip_prefix('\n').unwrap_or(body);
     let yaml_lines = yaml.matches('\n').count();
-    Ok(Sections { yaml, yaml_line: 2, body, body_line: 2 + yaml_lines + 1 })
+    Ok(Sections {
+        yaml,
+        yaml_line: 2,
+        body,
+        body_line: 2 + yaml_lines + 1,
+    })
 }
 
 /// Byte offset of the closing `---` line within the text after the opening line.

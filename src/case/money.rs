@@ -42,11 +42,20 @@ pub struct Amount {
 pub struct AmountError(String);
 
 impl Amount {
-    pub const NONE: Amount = Amount { kind: AmountKind::None, thousand_yen: None };
-    pub const UNDISCLOSED: Amount = Amount { kind: AmountKind::Undisclosed, thousand_yen: None };
+    pub const NONE: Amount = Amount {
+        kind: AmountKind::None,
+        thousand_yen: None,
+    };
+    pub const UNDISCLOSED: Amount = Amount {
+        kind: AmountKind::Undisclosed,
+        thousand_yen: None,
+    };
 
     pub fn exact(thousand_yen: u64) -> Amount {
-        Amount { kind: AmountKind::Exact, thousand_yen: Some(thousand_yen) }
+        Amount {
+            kind: AmountKind::Exact,
+            thousand_yen: Some(thousand_yen),
+        }
     }
 
     /// The amount in yen, when known.
@@ -72,7 +81,7 @@ pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -104,8 +113,15 @@ impl FromStr for Amount {
         };
         let rest = rest.trim_end_matches(['程', '度']).trim_end_matches("程度");
         let thousand_yen = parse_with_unit(rest, s)?;
-        let kind = if approximate { AmountKind::Approximate } else { AmountKind::Exact };
-        Ok(Amount { kind, thousand_yen: Some(thousand_yen) })
+        let kind = if approximate {
+            AmountKind::Approximate
+        } else {
+            AmountKind::Exact
+        };
+        Ok(Amount {
+            kind,
+            thousand_yen: Some(thousand_yen),
+        })
     }
 }
 
@@ -119,7 +135,13 @@ fn strip_tax_note(text: &str) -> &str {
 
 /// Reads `26,700千円`, `1,234,000円`, `500万円`, `1.2億円` or `26700` into 千円.
 fn parse_with_unit(text: &str, original: &str) -> Result<u64, AmountError> {
-    let units: [(&str, f64); 5] = [("千円", 1.0), ("万円", 10.0), ("億円", 100_000.0), ("円", 0.001), ("", 1.0)];
+    let units: [(&str, f64); 5] = [
+        ("千円", 1.0),
+        ("万円", 10.0),
+        ("億円", 100_000.0),
+        ("円", 0.001),
+        ("", 1.0),
+    ];
     let (number, factor) = units
         .iter()
         .find_map(|(unit, factor)| text.strip_suffix(unit).map(|n| (n, *factor)))

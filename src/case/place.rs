@@ -13,18 +13,53 @@ use std::str::FromStr;
 
 /// The 47 prefectures in JIS X 0401 order with their region (地方区分).
 const PREFECTURES: [(&str, &str); 47] = [
-    ("北海道", "北海道"), ("青森県", "東北"), ("岩手県", "東北"), ("宮城県", "東北"),
-    ("秋田県", "東北"), ("山形県", "東北"), ("福島県", "東北"), ("茨城県", "関東"),
-    ("栃木県", "関東"), ("群馬県", "関東"), ("埼玉県", "関東"), ("千葉県", "関東"),
-    ("東京都", "関東"), ("神奈川県", "関東"), ("新潟県", "中部"), ("富山県", "中部"),
-    ("石川県", "中部"), ("福井県", "中部"), ("山梨県", "中部"), ("長野県", "中部"),
-    ("岐阜県", "中部"), ("静岡県", "中部"), ("愛知県", "中部"), ("三重県", "近畿"),
-    ("滋賀県", "近畿"), ("京都府", "近畿"), ("大阪府", "近畿"), ("兵庫県", "近畿"),
-    ("奈良県", "近畿"), ("和歌山県", "近畿"), ("鳥取県", "中国"), ("島根県", "中国"),
-    ("岡山県", "中国"), ("広島県", "中国"), ("山口県", "中国"), ("徳島県", "四国"),
-    ("香川県", "四国"), ("愛媛県", "四国"), ("高知県", "四国"), ("福岡県", "九州・沖縄"),
-    ("佐賀県", "九州・沖縄"), ("長崎県", "九州・沖縄"), ("熊本県", "九州・沖縄"), ("大分県", "九州・沖縄"),
-    ("宮崎県", "九州・沖縄"), ("鹿児島県", "九州・沖縄"), ("沖縄県", "九州・沖縄"),
+    ("北海道", "北海道"),
+    ("青森県", "東北"),
+    ("岩手県", "東北"),
+    ("宮城県", "東北"),
+    ("秋田県", "東北"),
+    ("山形県", "東北"),
+    ("福島県", "東北"),
+    ("茨城県", "関東"),
+    ("栃木県", "関東"),
+    ("群馬県", "関東"),
+    ("埼玉県", "関東"),
+    ("千葉県", "関東"),
+    ("東京都", "関東"),
+    ("神奈川県", "関東"),
+    ("新潟県", "中部"),
+    ("富山県", "中部"),
+    ("石川県", "中部"),
+    ("福井県", "中部"),
+    ("山梨県", "中部"),
+    ("長野県", "中部"),
+    ("岐阜県", "中部"),
+    ("静岡県", "中部"),
+    ("愛知県", "中部"),
+    ("三重県", "近畿"),
+    ("滋賀県", "近畿"),
+    ("京都府", "近畿"),
+    ("大阪府", "近畿"),
+    ("兵庫県", "近畿"),
+    ("奈良県", "近畿"),
+    ("和歌山県", "近畿"),
+    ("鳥取県", "中国"),
+    ("島根県", "中国"),
+    ("岡山県", "中国"),
+    ("広島県", "中国"),
+    ("山口県", "中国"),
+    ("徳島県", "四国"),
+    ("香川県", "四国"),
+    ("愛媛県", "四国"),
+    ("高知県", "四国"),
+    ("福岡県", "九州・沖縄"),
+    ("佐賀県", "九州・沖縄"),
+    ("長崎県", "九州・沖縄"),
+    ("熊本県", "九州・沖縄"),
+    ("大分県", "九州・沖縄"),
+    ("宮崎県", "九州・沖縄"),
+    ("鹿児島県", "九州・沖縄"),
+    ("沖縄県", "九州・沖縄"),
 ];
 
 /// The eight regions in their conventional order.
@@ -105,7 +140,11 @@ impl fmt::Display for LocalGovCode {
 
 /// The check digit of the five-digit body (JIS X 0402, modulus 11).
 pub fn check_digit(body: &[u8; 5]) -> u8 {
-    let sum: u32 = body.iter().zip([6u32, 5, 4, 3, 2]).map(|(d, w)| u32::from(*d) * w).sum();
+    let sum: u32 = body
+        .iter()
+        .zip([6u32, 5, 4, 3, 2])
+        .map(|(d, w)| u32::from(*d) * w)
+        .sum();
     ((11 - sum % 11) % 10) as u8
 }
 
@@ -128,7 +167,10 @@ impl FromStr for LocalGovCode {
         let value = digits.iter().fold(0u32, |acc, d| acc * 10 + u32::from(*d));
         let code = LocalGovCode(value);
         if code.prefecture().is_none() {
-            return Err(CodeError(format!("`{s}` starts with {:02}, which is no prefecture (01–47)", value / 10_000)));
+            return Err(CodeError(format!(
+                "`{s}` starts with {:02}, which is no prefecture (01–47)",
+                value / 10_000
+            )));
         }
         Ok(code)
     }
@@ -147,10 +189,22 @@ mod tests {
 
     #[test]
     fn mistyped_codes_are_rejected() {
-        assert!("336061".parse::<LocalGovCode>().unwrap_err().to_string().contains("should be 8"));
+        assert!(
+            "336061"
+                .parse::<LocalGovCode>()
+                .unwrap_err()
+                .to_string()
+                .contains("should be 8")
+        );
         assert!("33606".parse::<LocalGovCode>().is_err());
         assert!("33606a".parse::<LocalGovCode>().is_err());
-        assert!("990001".parse::<LocalGovCode>().unwrap_err().to_string().contains("no prefecture"));
+        assert!(
+            "990001"
+                .parse::<LocalGovCode>()
+                .unwrap_err()
+                .to_string()
+                .contains("no prefecture")
+        );
     }
 
     #[test]

@@ -74,7 +74,9 @@ impl<'de> Deserialize<'de> for Amount {
                 Ok(Amount::exact(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
-                u64::try_from(v).map(Amount::exact).map_err(|_| E::custom(format!("{v} is negative; amounts are at least 0")))
+                u64::try_from(v)
+                    .map(Amount::exact)
+                    .map_err(|_| E::custom(format!("{v} is negative; amounts are at least 0")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 Err(E::custom(format!(
@@ -116,7 +118,10 @@ struct PopulationFields {
 
 impl From<PopulationFields> for Population {
     fn from(f: PopulationFields) -> Self {
-        Population { count: f.count, as_of: f.as_of }
+        Population {
+            count: f.count,
+            as_of: f.as_of,
+        }
     }
 }
 
@@ -135,7 +140,9 @@ fn parse_population(v: &str) -> Result<Population, String> {
             let hint = man_to_persons(&text)
                 .map(|n| format!(" (`{v}` would be `population: {n}`)"))
                 .unwrap_or_default();
-            Err(format!("`{v}` is not a number of persons: write the population as a whole number{hint}"))
+            Err(format!(
+                "`{v}` is not a number of persons: write the population as a whole number{hint}"
+            ))
         }
     }
 }
@@ -144,7 +151,7 @@ fn parse_population(v: &str) -> Result<Population, String> {
 fn man_to_persons(text: &str) -> Option<u64> {
     let t = text.trim_start_matches('約').trim_end_matches('人');
     let number: f64 = t.strip_suffix('万')?.parse().ok()?;
-    (number.is_finite() && number >= 0.0 && number < 1e6).then(|| (number * 10_000.0).round() as u64)
+    (number.is_finite() && (0.0..1e6).contains(&number)).then(|| (number * 10_000.0).round() as u64)
 }
 
 // ---------------------------------------------------------------- CostItem
@@ -176,13 +183,23 @@ struct CostItemFields {
 
 impl From<CostItemFields> for CostItem {
     fn from(f: CostItemFields) -> Self {
-        CostItem { amount: f.amount, tax: f.tax, breakdown: f.breakdown, notes: f.notes }
+        CostItem {
+            amount: f.amount,
+            tax: f.tax,
+            breakdown: f.breakdown,
+            notes: f.notes,
+        }
     }
 }
 
 impl From<Amount> for CostItem {
     fn from(amount: Amount) -> Self {
-        CostItem { amount, tax: None, breakdown: Vec::new(), notes: None }
+        CostItem {
+            amount,
+            tax: None,
+            breakdown: Vec::new(),
+            notes: None,
+        }
     }
 }
 
@@ -230,11 +247,17 @@ impl std::str::FromStr for LeadTime {
             .iter()
             .find_map(|unit| rest.strip_suffix(unit))
             .unwrap_or(rest);
-        let months = if rest.is_empty() { 0 } else { rest.parse::<u32>().map_err(|_| bad())? };
+        let months = if rest.is_empty() {
+            0
+        } else {
+            rest.parse::<u32>().map_err(|_| bad())?
+        };
         if years == 0 && rest.is_empty() || years > 100 || months > 1200 {
             return Err(bad());
         }
-        Ok(LeadTime { months: years * 12 + months })
+        Ok(LeadTime {
+            months: years * 12 + months,
+        })
     }
 }
 
@@ -270,13 +293,22 @@ struct VendorFields {
 
 impl From<VendorFields> for Vendor {
     fn from(f: VendorFields) -> Self {
-        Vendor { name: f.name, services: f.services }
+        Vendor {
+            name: f.name,
+            services: f.services,
+        }
     }
 }
 
-shorthand_deserialize!(Vendor, VendorFields, "a company name or {name: …, services: […]}", |v: &str| Ok(
-    Vendor { name: v.to_string(), services: Vec::new() }
-));
+shorthand_deserialize!(
+    Vendor,
+    VendorFields,
+    "a company name or {name: …, services: […]}",
+    |v: &str| Ok(Vendor {
+        name: v.to_string(),
+        services: Vec::new()
+    })
+);
 
 // ---------------------------------------------------------------- Effect
 
@@ -302,13 +334,24 @@ struct EffectFields {
 
 impl From<EffectFields> for Effect {
     fn from(f: EffectFields) -> Self {
-        Effect { text: f.text, value: f.value, unit: f.unit }
+        Effect {
+            text: f.text,
+            value: f.value,
+            unit: f.unit,
+        }
     }
 }
 
-shorthand_deserialize!(Effect, EffectFields, "a sentence or {text: …, value: 500, unit: 時間/年}", |v: &str| Ok(
-    Effect { text: v.to_string(), value: None, unit: None }
-));
+shorthand_deserialize!(
+    Effect,
+    EffectFields,
+    "a sentence or {text: …, value: 500, unit: 時間/年}",
+    |v: &str| Ok(Effect {
+        text: v.to_string(),
+        value: None,
+        unit: None
+    })
+);
 
 #[cfg(test)]
 mod tests {

@@ -83,8 +83,10 @@ fn a_complete_case_parses_with_every_field() {
     let schedule = case.front.schedule.as_ref().expect("schedule");
     assert_eq!(schedule.milestones[0].date.value.to_iso(), "2020-08");
     assert_eq!(case.front.effects[1].value, Some(500.0));
-    assert_eq!(case.front.source.as_ref().map(|s| s.credit_line()).as_deref(),
-        Some("出典：総務省『自治体DX推進参考事例集【第2.0版】』を加工して作成"));
+    assert_eq!(
+        case.front.source.as_ref().map(|s| s.credit_line()).as_deref(),
+        Some("出典：総務省『自治体DX推進参考事例集【第2.0版】』を加工して作成")
+    );
     assert_eq!(case.body, "## 事業の概要\n本文\n");
     assert_eq!(case.body_line, 48);
     assert!(case.warnings.is_empty(), "{:?}", case.warnings);
@@ -107,7 +109,10 @@ fn unknown_nested_key_is_reported_at_its_line() {
 
 #[test]
 fn population_in_man_units_is_a_type_error_with_the_conversion() {
-    let d = first_error(&replace("population:\n  count: 12000\n  as_of: 2023-01-01", "population: 約1.2万"));
+    let d = first_error(&replace(
+        "population:\n  count: 12000\n  as_of: 2023-01-01",
+        "population: 約1.2万",
+    ));
     assert!(d.message.contains("population: 12000"), "{}", d.message);
     assert_eq!(d.line, 9);
 }
@@ -135,16 +140,35 @@ fn malformed_era_date_is_reported_at_the_milestone() {
 
 #[test]
 fn bad_amount_email_url_and_code_are_errors() {
-    assert!(first_error(&replace("約13,400千円", "たくさん")).message.contains("not an amount"));
+    assert!(
+        first_error(&replace("約13,400千円", "たくさん"))
+            .message
+            .contains("not an amount")
+    );
     assert!(first_error(&replace("soumu@", "soumu＠")).message.contains("e-mail"));
-    assert!(first_error(&replace("\"https://www.town.kagamino.lg.jp/\"", "javascript:alert(1)")).message.contains("web address"));
-    assert!(first_error(&replace("336068", "336061")).message.contains("check digit"));
-    assert!(first_error(&replace("336068", "131148")).message.contains("another prefecture"));
+    assert!(
+        first_error(&replace("\"https://www.town.kagamino.lg.jp/\"", "javascript:alert(1)"))
+            .message
+            .contains("web address")
+    );
+    assert!(
+        first_error(&replace("336068", "336061"))
+            .message
+            .contains("check digit")
+    );
+    assert!(
+        first_error(&replace("336068", "131148"))
+            .message
+            .contains("another prefecture")
+    );
 }
 
 #[test]
 fn unquoted_code_with_leading_zero_stays_text() {
-    let text = replace("prefecture: 岡山県\n  name: 鏡野町\n  code: \"336068\"", "prefecture: 福島県\n  code: 070009");
+    let text = replace(
+        "prefecture: 岡山県\n  name: 鏡野町\n  code: \"336068\"",
+        "prefecture: 福島県\n  code: 070009",
+    );
     let text = text.replace("population:\n  count: 12000", "population:\n  count: 1819000");
     let case = parse_str(&text).expect("valid");
     assert_eq!(case.kind, OrgKind::Prefecture);
@@ -163,12 +187,22 @@ fn missing_fences_and_empty_files_are_explained() {
     assert!(first_error("title: x\n").message.contains("does not start with `---`"));
     assert!(first_error("---\ntitle: x\n").message.contains("not closed"));
     assert!(first_error("---\n---\n").message.contains("front matter is empty"));
-    assert!(first_error("---\njust text\n---\n").help.unwrap_or_default().contains("key: value"), "{:?}", first_error("---\njust text\n---\n"));
+    assert!(
+        first_error("---\njust text\n---\n")
+            .help
+            .unwrap_or_default()
+            .contains("key: value"),
+        "{:?}",
+        first_error("---\njust text\n---\n")
+    );
 }
 
 #[test]
 fn malformed_yaml_points_at_the_line() {
-    let d = first_error(&replace("tags: [窓口改革, 書かない窓口]", "tags: [窓口改革, 書かない窓口"));
+    let d = first_error(&replace(
+        "tags: [窓口改革, 書かない窓口]",
+        "tags: [窓口改革, 書かない窓口",
+    ));
     assert!(d.line >= 15, "{d:?}");
 }
 
@@ -177,7 +211,10 @@ fn file_names_that_cannot_be_ids_are_errors() {
     let text = GOOD.replace("id: 3-01-kagamino\n", "");
     let result = parse(Path::new("cases/書かない 窓口.md"), &text, &BandScheme::mic());
     let errors = result.err().unwrap_or_default();
-    assert!(errors.iter().any(|d| d.message.contains("cannot serve as the case id")), "{errors:?}");
+    assert!(
+        errors.iter().any(|d| d.message.contains("cannot serve as the case id")),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -190,4 +227,3 @@ fn missing_population_and_source_are_warnings_not_errors() {
     assert_eq!(case.band, None);
     assert_eq!(case.warnings.len(), 2, "{:?}", case.warnings);
 }
-

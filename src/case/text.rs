@@ -22,7 +22,10 @@ pub struct Parsed<T> {
 impl<T: FromStr> FromStr for Parsed<T> {
     type Err = T::Err;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Parsed { text: s.to_string(), value: s.parse()? })
+        Ok(Parsed {
+            text: s.to_string(),
+            value: s.parse()?,
+        })
     }
 }
 
@@ -118,6 +121,9 @@ impl FromStr for Email {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = |why: &str| format!("`{s}` is not an e-mail address: {why}");
+        if s.contains('＠') {
+            return Err(bad("it has a full-width ＠; type the half-width @"));
+        }
         let (local, domain) = s.split_once('@').ok_or_else(|| bad("it has no `@`"))?;
         if local.is_empty() || domain.contains('@') {
             return Err(bad("it needs exactly one `@` with a name before it"));
@@ -148,7 +154,9 @@ impl FromStr for HttpUrl {
         if host.is_empty() || !host.contains('.') && !host.starts_with("localhost") {
             return Err(format!("`{s}` has no host name after the scheme"));
         }
-        if s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
+        if s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+        {
             return Err(format!("`{s}` contains spaces or characters not allowed in a URL"));
         }
         Ok(HttpUrl(s.to_string()))
@@ -167,10 +175,14 @@ impl FromStr for Phone {
         let digits = main.chars().filter(char::is_ascii_digit).count();
         let allowed = |c: char| c.is_ascii_digit() || "-()（）‐－ 　".contains(c);
         if !main.trim().chars().all(allowed) {
-            return Err(format!("`{s}` is not a phone number: use digits and hyphens, e.g. 0868-54-2111"));
+            return Err(format!(
+                "`{s}` is not a phone number: use digits and hyphens, e.g. 0868-54-2111"
+            ));
         }
         if !(10..=11).contains(&digits) {
-            return Err(format!("`{s}` has {digits} digits; Japanese phone numbers have 10 or 11"));
+            return Err(format!(
+                "`{s}` has {digits} digits; Japanese phone numbers have 10 or 11"
+            ));
         }
         Ok(Phone(s.to_string()))
     }
@@ -182,7 +194,10 @@ mod tests {
 
     #[test]
     fn iso_dates_are_checked_against_the_calendar() {
-        assert_eq!("2023-01-01".parse::<IsoDate>().map(|d| d.to_string()), Ok("2023-01-01".into()));
+        assert_eq!(
+            "2023-01-01".parse::<IsoDate>().map(|d| d.to_string()),
+            Ok("2023-01-01".into())
+        );
         assert!("2024-02-29".parse::<IsoDate>().is_ok());
         assert!("2023-02-29".parse::<IsoDate>().is_err());
         assert!("2023/01/01".parse::<IsoDate>().is_err());
@@ -200,7 +215,11 @@ mod tests {
 
     #[test]
     fn urls_must_be_http_with_a_host() {
-        assert!("https://www.pref.ehime.jp/h12110/h12110.html".parse::<HttpUrl>().is_ok());
+        assert!(
+            "https://www.pref.ehime.jp/h12110/h12110.html"
+                .parse::<HttpUrl>()
+                .is_ok()
+        );
         assert!("javascript:alert(1)".parse::<HttpUrl>().is_err());
         assert!("https://".parse::<HttpUrl>().is_err());
         assert!("www.example.jp".parse::<HttpUrl>().is_err());

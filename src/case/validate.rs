@@ -5,10 +5,10 @@ use std::path::Path;
 
 use serde_saphyr::Spanned;
 
+use super::Case;
 use super::band::BandScheme;
 use super::front_matter::{FrontMatter, OrgKind};
 use super::place::Prefecture;
-use super::Case;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
 /// Collects diagnostics for one file; YAML line 1 is file line `yaml_line`.
@@ -38,11 +38,13 @@ impl Checker<'_> {
     }
 
     fn error(&mut self, message: impl Into<String>, help: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(self.path, self.yaml_line, 0, message).with_help(help));
+        self.diagnostics
+            .push(Diagnostic::error(self.path, self.yaml_line, 0, message).with_help(help));
     }
 
     fn warning(&mut self, message: impl Into<String>, help: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::warning(self.path, self.yaml_line, 0, message).with_help(help));
+        self.diagnostics
+            .push(Diagnostic::warning(self.path, self.yaml_line, 0, message).with_help(help));
     }
 }
 
@@ -54,7 +56,11 @@ pub(super) fn validate(
     bands: &BandScheme,
 ) -> Result<Case, Vec<Diagnostic>> {
     // Front matter always starts on line 2, after the opening `---`.
-    let mut checker = Checker { path, yaml_line: 2, diagnostics: Vec::new() };
+    let mut checker = Checker {
+        path,
+        yaml_line: 2,
+        diagnostics: Vec::new(),
+    };
     let id = check_id(&mut checker, &front, path);
     check_text_fields(&mut checker, &front);
     let prefecture = check_prefecture(&mut checker, &front);
@@ -91,9 +97,13 @@ pub(super) fn validate(
 /// Ids become URLs and file names on any server: lowercase ASCII only.
 pub fn is_valid_id(id: &str) -> bool {
     let mut bytes = id.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && id.len() <= 100
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn check_id(c: &mut Checker, front: &FrontMatter, path: &Path) -> Option<String> {
@@ -110,18 +120,31 @@ fn check_id(c: &mut Checker, front: &FrontMatter, path: &Path) -> Option<String>
         return Some(stem.to_string());
     }
     c.diagnostics.push(
-        Diagnostic::error(path, 0, 0, format!("the file name `{stem}` cannot serve as the case id"))
-            .with_help(format!("add an `id:` line to the front matter or rename the file; {help}")),
+        Diagnostic::error(
+            path,
+            0,
+            0,
+            format!("the file name `{stem}` cannot serve as the case id"),
+        )
+        .with_help(format!(
+            "add an `id:` line to the front matter or rename the file; {help}"
+        )),
     );
     None
 }
 
 fn check_text_fields(c: &mut Checker, front: &FrontMatter) {
     if front.title.trim().is_empty() {
-        c.error("`title` is empty", "write the case title as printed, e.g. 書かない窓口の導入");
+        c.error(
+            "`title` is empty",
+            "write the case title as printed, e.g. 書かない窓口の導入",
+        );
     }
     if front.category.trim().is_empty() {
-        c.error("`category` is empty", "write the chapter, e.g. 体制整備, 人材確保・育成 or 内部DX");
+        c.error(
+            "`category` is empty",
+            "write the chapter, e.g. 体制整備, 人材確保・育成 or 内部DX",
+        );
     }
     if front.tags.iter().any(|t| t.trim().is_empty()) {
         c.error("`tags` contains an empty tag", "remove the empty entry");
@@ -156,7 +179,10 @@ fn check_kind(c: &mut Checker, front: &FrontMatter, prefecture: Option<Prefectur
         && name != pref.name()
     {
         c.error(
-            format!("`kind: 都道府県` but `name: {name}` is not the prefecture {}", pref.name()),
+            format!(
+                "`kind: 都道府県` but `name: {name}` is not the prefecture {}",
+                pref.name()
+            ),
             "for a prefecture leave out `name:`; for a municipality set the right kind",
         );
     }
@@ -166,13 +192,29 @@ fn check_kind(c: &mut Checker, front: &FrontMatter, prefecture: Option<Prefectur
 fn check_code(c: &mut Checker, front: &FrontMatter, prefecture: Prefecture, kind: OrgKind) {
     let Some(code) = &front.organization.code else { return };
     if code.value.value.prefecture() != Some(prefecture) {
-        let message = format!("code {} belongs to another prefecture than {}", code.value.text, prefecture.name());
-        c.error_at(code, message, Some(format!("codes in {} start with {:02}", prefecture.name(), prefecture.code())));
+        let message = format!(
+            "code {} belongs to another prefecture than {}",
+            code.value.text,
+            prefecture.name()
+        );
+        c.error_at(
+            code,
+            message,
+            Some(format!(
+                "codes in {} start with {:02}",
+                prefecture.name(),
+                prefecture.code()
+            )),
+        );
     }
     let is_prefecture_code = code.value.text.get(2..5) == Some("000");
     if is_prefecture_code != (kind == OrgKind::Prefecture) {
         let message = format!("code {} does not fit the kind {}", code.value.text, kind.label());
-        c.error_at(code, message, Some("prefecture codes end in 000 plus the check digit".to_string()));
+        c.error_at(
+            code,
+            message,
+            Some("prefecture codes end in 000 plus the check digit".to_string()),
+        );
     }
 }
 
@@ -181,7 +223,11 @@ fn check_band(c: &mut Checker, front: &FrontMatter, kind: OrgKind, bands: &BandS
     let is_prefecture = kind == OrgKind::Prefecture;
     let derived = population
         .map(|p| bands.for_population(p, is_prefecture))
-        .unwrap_or_else(|| is_prefecture.then(|| bands.bands().iter().find(|b| b.prefecture)).flatten());
+        .unwrap_or_else(|| {
+            is_prefecture
+                .then(|| bands.bands().iter().find(|b| b.prefecture))
+                .flatten()
+        });
     let Some(given) = &front.band else {
         if derived.is_none() {
             c.warning(
@@ -206,9 +252,11 @@ fn check_band(c: &mut Checker, front: &FrontMatter, kind: OrgKind, bands: &BandS
             Some(p) => format!("a population of {p} falls in `{}` ({})", expected.id, expected.label),
             None => format!("a {} belongs to `{}`", kind.label(), expected.id),
         };
-        c.error_at(given, format!("band `{}` contradicts the population: {reason}", band.id), Some(
-            "correct the population or the band, or leave `band:` out to derive it".to_string(),
-        ));
+        c.error_at(
+            given,
+            format!("band `{}` contradicts the population: {reason}", band.id),
+            Some("correct the population or the band, or leave `band:` out to derive it".to_string()),
+        );
     }
     Some(band.id.clone())
 }
@@ -219,7 +267,10 @@ fn check_costs(c: &mut Checker, front: &FrontMatter) {
         let Some(item) = item else { continue };
         let (Some(total), Some(parts)) = (
             item.amount.thousand_yen,
-            item.breakdown.iter().map(|l| l.amount.and_then(|a| a.thousand_yen)).sum::<Option<u64>>(),
+            item.breakdown
+                .iter()
+                .map(|l| l.amount.and_then(|a| a.thousand_yen))
+                .sum::<Option<u64>>(),
         ) else {
             continue;
         };
@@ -234,8 +285,15 @@ fn check_costs(c: &mut Checker, front: &FrontMatter) {
 
 fn check_schedule(c: &mut Checker, front: &FrontMatter) {
     let Some(schedule) = &front.schedule else { return };
-    let starts: Vec<i64> = schedule.milestones.iter().map(|m| m.date.value.start.month_index()).collect();
+    let starts: Vec<i64> = schedule
+        .milestones
+        .iter()
+        .map(|m| m.date.value.start.month_index())
+        .collect();
     if starts.windows(2).any(|w| w[1] < w[0]) {
-        c.warning("the milestones are not in chronological order", "list them from the earliest to the latest");
+        c.warning(
+            "the milestones are not in chronological order",
+            "list them from the earliest to the latest",
+        );
     }
 }

@@ -1,0 +1,80 @@
+//! The command line: argument definitions (clap) and one module per
+//! command. Commands print for people and return an exit code; the work
+//! itself is done by the library layers below.
+
+pub mod check;
+pub mod new;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Everything went well.
+    pub const OK: u8 = 0;
+    /// The input has errors (invalid cases, a failed build).
+    pub const INVALID: u8 = 1;
+    /// The command itself was used wrongly (bad arguments, missing files).
+    pub const USAGE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jirei",
+    version,
+    about = "自治体DX事例のナレッジベース: check, build and search case studies"
+)]
+pub struct Cli {
+    /// The collection's root folder (holding jirei.toml and cases/).
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate jirei.toml and every case under cases/.
+    Check(check::CheckArgs),
+    /// Write a new case file from the commented template.
+    New(new::NewArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Colour for standard output: `auto` means a terminal and no `NO_COLOR`.
+    pub fn for_stdout(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match &cli.command {
+        Command::Check(args) => check::run(&cli, args),
+        Command::New(args) => new::run(&cli, args),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints a one-line usage error on stderr and gives the usage exit code.
+pub fn usage_error(message: &str) -> u8 {
+    eprintln!("jirei: error: {message}");
+    exit::USAGE
+}
