@@ -194,7 +194,7 @@ fn sample_sentences(dir: &Path) -> Vec<String> {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let body = text.splitn(3, "\n---\n").nth(1).unwrap_or_default();
+        let body = text.split("\n---\n").nth(1).unwrap_or_default();
         for line in body
             .lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with('|') && !l.trim().is_empty())
