@@ -1,2 +1,30 @@
 //! The IPADIC dictionary embedded in the binary by `build.rs`.
 lindera_dictionary::embedded_dictionary!("/ipadic", EmbeddedIpadicLoader);
+
+use std::sync::OnceLock;
+
+use lindera::mode::{Mode, Penalty};
+use lindera::segmenter::Segmenter;
+
+use super::error::AnalysisError;
+
+/// The process-wide segmenter: the dictionary is loaded on first use only.
+static SEGMENTER: OnceLock<Result<Segmenter, String>> = OnceLock::new();
+
+/// Returns the shared IPADIC segmenter in decompose mode (compounds such as
+/// 関西国際空港 are split into 関西|国際|空港), loading it on first call.
+///
+/// ```
+/// let segmenter = jirei::analysis::dictionary::segmenter().unwrap();
+/// assert!(segmenter.mode.is_search());
+/// ```
+pub fn segmenter() -> Result<&'static Segmenter, AnalysisError> {
+    SEGMENTER
+        .get_or_init(|| {
+            let dictionary = load().map_err(|e| e.to_string())?;
+            let mode = Mode::Decompose(Penalty::default());
+            Ok(Segmenter::new(mode, dictionary, None))
+        })
+        .as_ref()
+        .map_err(|message| AnalysisError::Dictionary(message.clone()))
+}

@@ -1,1 +1,229 @@
+//! Japanese text analysis: the one pipeline that turns text into search
+//! terms, shared by documents and queries everywhere (CLI search, the tantivy
+//! index, and the precomputed terms of the browser index). Because every
+//! consumer calls the same functions, a query matches a document exactly
+//! when their terms match; term strings depend only on the input text and
+//! the embedded dictionary, so they are deterministic and self-contained.
+//!
+//! This module owns normalisation, segmentation (lindera with the embedded
+//! IPADIC), term filtering, readings, n-grams, synonyms and the tantivy
+//! tokenizers. It knows nothing about cases, fields or the index schema.
+//!
+//! # The three term streams
+//!
+//! * [`Analyzer::analyze`]: words. NFKC + lowercase, IPADIC in decompose mode
+//!   (関西国際空港 → 関西|国際|空港), base forms of inflected words
+//!   (書かない → 書く|ない), katakana stem (コンピューター → コンピュータ),
+//!   particles, most auxiliary verbs (not the negation ない), symbols and
+//!   whitespace removed. Positions are consecutive, with a gap of one after
+//!   a sentence end, so phrase queries match adjacent words in one sentence.
+//! * [`Analyzer::reading_terms`]: bigrams of the katakana reading of the
+//!   text (long-vowel marks removed), so かかないまどぐち finds 書かない窓口.
+//!   A hiragana query cannot be segmented reliably, so instead of per-word
+//!   readings the readings are concatenated per sentence and indexed as
+//!   overlapping bigrams; a kana query then matches, as a phrase of bigrams,
+//!   exactly the documents whose reading contains it.
+//! * [`Analyzer::ngram_terms`]: character bigrams of the normalised text for
+//!   partial words (メタバ finds メタバース); meant for a low-weight field.
+//!
+//! # Synonyms
+//!
+//! Synonyms (see [`Synonyms`] and `synonyms.toml`) are applied at query
+//! time with [`Analyzer::expand`]: a query expands into alternative phrases
+//! that the query parser ORs. Query-time expansion keeps phrases exact
+//! (マイナカード ↔ マイナンバーカード have different term counts, which
+//! index-time injection cannot represent at the same positions), lets
+//! editors change the list without rebuilding the index, and keeps the
+//! index (and the browser index) free of synthetic terms.
+
 pub mod dictionary;
+mod error;
+mod expand;
+pub mod kana;
+mod morph;
+pub mod normalize;
+mod synonyms;
+mod terms;
+mod tokenizer;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use lindera::segmenter::Segmenter;
+
+pub use error::{AnalysisError, SourceLocation};
+pub use expand::{MAX_ALTERNATIVES, SynonymTable};
+pub use synonyms::{OneWay, Phrase, Synonyms};
+pub use terms::{Sink, Term};
+pub use tokenizer::{JaTokenStream, JaTokenizer, register_tokenizers};
+
+use morph::Morphs;
+use normalize::Normalized;
+
+/// Which term stream to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TermField {
+    /// Words: [`Analyzer::analyze`].
+    Main,
+    /// Reading bigrams: [`Analyzer::reading_terms`].
+    Reading,
+    /// Character bigrams: [`Analyzer::ngram_terms`].
+    Ngram,
+}
+
+impl TermField {
+    /// All streams.
+    pub const ALL: [TermField; 3] = [TermField::Main, TermField::Reading, TermField::Ngram];
+
+    /// The tantivy tokenizer name registered for this stream.
+    ///
+    /// ```
+    /// use jirei::analysis::TermField;
+    /// assert_eq!(TermField::Reading.tokenizer_name(), "ja_reading");
+    /// ```
+    pub fn tokenizer_name(self) -> &'static str {
+        match self {
+            TermField::Main => "ja",
+            TermField::Reading => "ja_reading",
+            TermField::Ngram => "ja_ngram",
+        }
+    }
+}
+
+/// The analyser: cheap to clone, shareable across threads; the dictionary
+/// is loaded once per process.
+///
+/// ```
+/// use jirei::analysis::Analyzer;
+/// let analyzer = Analyzer::default_embedded().unwrap();
+/// let words: Vec<String> = analyzer.analyze("関西国際空港で書かない窓口を導入した")
+///     .into_iter().map(|t| t.text).collect();
+/// assert_eq!(words, ["関西", "国際", "空港", "書く", "ない", "窓口", "導入", "する"]);
+/// ```
+#[derive(Clone)]
+pub struct Analyzer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    segmenter: &'static Segmenter,
+    synonyms: SynonymTable,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("synonyms", &self.inner.synonyms)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Analyzer {
+    /// Builds an analyser with the given synonyms, analysing each synonym
+    /// phrase with the same pipeline as documents.
+    ///
+    /// ```
+    /// use jirei::analysis::{Analyzer, Synonyms};
+    /// let analyzer = Analyzer::new(Synonyms::empty()).unwrap();
+    /// assert_eq!(analyzer.analyze("テレワーク")[0].text, "テレワーク");
+    /// ```
+    pub fn new(synonyms: Synonyms) -> Result<Analyzer, AnalysisError> {
+        let segmenter = dictionary::segmenter()?;
+        let table = SynonymTable::compile(&synonyms, |phrase| {
+            let mut words = Vec::new();
+            terms::main_terms(&Morphs::analyse(segmenter, phrase), &mut |text, _, _, _| {
+                words.push(text.to_owned())
+            });
+            words
+        })?;
+        Ok(Analyzer {
+            inner: Arc::new(Inner {
+                segmenter,
+                synonyms: table,
+            }),
+        })
+    }
+
+    /// The embedded dictionary with the synonym list shipped with jirei.
+    pub fn default_embedded() -> Result<Analyzer, AnalysisError> {
+        Analyzer::new(Synonyms::builtin()?)
+    }
+
+    /// The words of `text` (see the [module documentation](self)).
+    pub fn analyze(&self, text: &str) -> Vec<Term> {
+        self.collect(TermField::Main, text)
+    }
+
+    /// Bigrams of the katakana reading of `text`.
+    ///
+    /// ```
+    /// # let analyzer = jirei::analysis::Analyzer::default_embedded().unwrap();
+    /// let terms: Vec<String> = analyzer.reading_terms("窓口").into_iter().map(|t| t.text).collect();
+    /// assert_eq!(terms, ["マド", "ドグ", "グチ"]);
+    /// ```
+    pub fn reading_terms(&self, text: &str) -> Vec<Term> {
+        self.collect(TermField::Reading, text)
+    }
+
+    /// Character bigrams of the normalised text.
+    ///
+    /// ```
+    /// # let analyzer = jirei::analysis::Analyzer::default_embedded().unwrap();
+    /// let terms: Vec<String> = analyzer.ngram_terms("ＤＸ推進").into_iter().map(|t| t.text).collect();
+    /// assert_eq!(terms, ["dx", "x推", "推進"]);
+    /// ```
+    pub fn ngram_terms(&self, text: &str) -> Vec<Term> {
+        self.collect(TermField::Ngram, text)
+    }
+
+    /// Streams the terms of one field to `sink` (text, position, original
+    /// byte start, original byte end) without allocating per term. The text
+    /// passed to the sink is only valid during the call.
+    pub fn for_each_term(&self, field: TermField, text: &str, sink: &mut Sink<'_>) {
+        match field {
+            TermField::Main => terms::main_terms(&self.morphs(text), sink),
+            TermField::Reading => terms::reading_terms(&self.morphs(text), sink),
+            TermField::Ngram => terms::ngram_terms(&Normalized::new(text), sink),
+        }
+    }
+
+    /// Expands query terms (from [`analyze`](Self::analyze)) with synonyms
+    /// into alternative term sequences for the query parser to OR as
+    /// phrases. The first alternative is the query itself.
+    ///
+    /// ```
+    /// # let analyzer = jirei::analysis::Analyzer::default_embedded().unwrap();
+    /// let query = analyzer.analyze("マイナカード申請");
+    /// let phrases: Vec<Vec<String>> = analyzer.expand(&query).into_iter()
+    ///     .map(|alt| alt.into_iter().map(|t| t.text).collect()).collect();
+    /// assert_eq!(phrases[0], ["マイナカード", "申請"]);
+    /// assert!(phrases.contains(&vec!["マイ".into(), "ナンバー".into(), "カード".into(), "申請".into()]));
+    /// ```
+    pub fn expand(&self, terms: &[Term]) -> Vec<Vec<Term>> {
+        self.inner.synonyms.expand(terms)
+    }
+
+    /// The compiled synonym table.
+    pub fn synonyms(&self) -> &SynonymTable {
+        &self.inner.synonyms
+    }
+
+    fn morphs(&self, text: &str) -> Morphs {
+        Morphs::analyse(self.inner.segmenter, text)
+    }
+
+    fn collect(&self, field: TermField, text: &str) -> Vec<Term> {
+        let mut out = Vec::new();
+        self.for_each_term(field, text, &mut |text, position, byte_start, byte_end| {
+            out.push(Term {
+                text: text.to_owned(),
+                position,
+                byte_start,
+                byte_end,
+            })
+        });
+        out
+    }
+}

@@ -1,0 +1,137 @@
+//! The three term streams built from an analysed text: main terms, reading
+//! bigrams and character bigrams. Each stream is produced through a callback
+//! (`&str` borrowed from a scratch buffer), so callers that keep their own
+//! buffers (the tantivy tokenizer) allocate nothing per term.
+
+use super::morph::{Kind, Morphs};
+use super::normalize::Normalized;
+
+/// One search term with its position (for phrase queries) and its byte
+/// range in the *original* text (for highlighting).
+///
+/// ```
+/// # use jirei::analysis::Analyzer;
+/// let analyzer = Analyzer::default_embedded().unwrap();
+/// let text = "ＲＰＡを導入";
+/// let terms = analyzer.analyze(text);
+/// assert_eq!(terms[0].text, "rpa");
+/// assert_eq!(&text[terms[0].byte_start..terms[0].byte_end], "ＲＰＡ");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Term {
+    /// The normalised term.
+    pub text: String,
+    /// Token position; consecutive for adjacent words, with a gap of one
+    /// after each sentence end so phrases do not span sentences.
+    pub position: u32,
+    /// Start byte offset in the original text.
+    pub byte_start: usize,
+    /// End byte offset in the original text.
+    pub byte_end: usize,
+}
+
+/// Receives terms: text, position, original byte start and end.
+pub type Sink<'s> = dyn FnMut(&str, u32, usize, usize) + 's;
+
+/// Emits the main terms: content words, sentence gaps between them.
+pub fn main_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
+    let mut position = 0u32;
+    let mut gap = false;
+    for morph in &morphs.morphs {
+        match morph.kind {
+            Kind::Content => {
+                position += u32::from(gap && position > 0);
+                gap = false;
+                let (start, end) = morphs.original_range(morph);
+                sink(morphs.term(morph), position, start, end);
+                position += 1;
+            }
+            Kind::Break => gap = true,
+            Kind::Function | Kind::Symbol => {}
+        }
+    }
+}
+
+/// Emits bigrams of the concatenated readings, one stretch per sentence.
+pub fn reading_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
+    let mut grams = Bigrams::new(sink);
+    for morph in &morphs.morphs {
+        match morph.kind {
+            Kind::Content | Kind::Function => {
+                let (start, end) = morphs.original_range(morph);
+                for c in morphs.reading(morph).chars() {
+                    grams.push(c, start, end);
+                }
+            }
+            Kind::Break => grams.end_stretch(),
+            Kind::Symbol => {}
+        }
+    }
+    grams.end_stretch();
+}
+
+/// Emits character bigrams of the normalised text, one stretch per run of
+/// letters and digits (symbols and spaces separate stretches).
+pub fn ngram_terms(normalized: &Normalized, sink: &mut Sink<'_>) {
+    let mut grams = Bigrams::new(sink);
+    for (i, c) in normalized.text().char_indices() {
+        if c.is_alphanumeric() {
+            let (start, end) = normalized.original_range(i, i + c.len_utf8());
+            grams.push(c, start, end);
+        } else {
+            grams.end_stretch();
+        }
+    }
+    grams.end_stretch();
+}
+
+/// Turns stretches of characters into overlapping bigrams. A stretch of one
+/// character yields that character; stretches are separated by a position
+/// gap, so a phrase of bigrams matches exactly a substring of one stretch.
+struct Bigrams<'a, 's> {
+    sink: &'a mut Sink<'s>,
+    previous: Option<(char, usize, usize)>,
+    stretch_len: usize,
+    position: u32,
+    buffer: String,
+}
+
+impl<'a, 's> Bigrams<'a, 's> {
+    fn new(sink: &'a mut Sink<'s>) -> Self {
+        Bigrams {
+            sink,
+            previous: None,
+            stretch_len: 0,
+            position: 0,
+            buffer: String::with_capacity(8),
+        }
+    }
+
+    fn push(&mut self, c: char, start: usize, end: usize) {
+        if let Some((previous, previous_start, _)) = self.previous {
+            self.buffer.clear();
+            self.buffer.push(previous);
+            self.buffer.push(c);
+            (self.sink)(&self.buffer, self.position, previous_start, end);
+            self.position += 1;
+        }
+        self.previous = Some((c, start, end));
+        self.stretch_len += 1;
+    }
+
+    fn end_stretch(&mut self) {
+        if self.stretch_len == 1
+            && let Some((c, start, end)) = self.previous
+        {
+            self.buffer.clear();
+            self.buffer.push(c);
+            (self.sink)(&self.buffer, self.position, start, end);
+            self.position += 1;
+        }
+        if self.stretch_len > 0 {
+            self.position += 1;
+        }
+        self.previous = None;
+        self.stretch_len = 0;
+    }
+}
