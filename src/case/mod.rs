@@ -19,6 +19,7 @@ pub mod era;
 pub mod front_matter;
 pub mod money;
 pub mod place;
+pub mod plain_text;
 pub mod shorthand;
 pub mod text;
 pub mod validate;

@@ -1,0 +1,143 @@
+//! The search index: a tantivy index of the valid cases, kept in a cache
+//! folder and rebuilt only when the cases, the config or the synonyms change.
+//!
+//! Text fields are analysed by [`crate::analysis`] (registered as tantivy
+//! tokenizers), so documents and queries share one pipeline. Facets are
+//! tantivy facet fields; numbers are fast fields for ranges and sorting.
+
+pub mod document;
+mod fingerprint;
+pub mod schema;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::analysis::{Analyzer, register_tokenizers};
+use crate::case::Case;
+pub use document::CaseSummary;
+pub use fingerprint::Fingerprint;
+use schema::Fields;
+
+/// Where the index lives below a collection's root.
+pub const CACHE_DIR: &str = ".jirei-cache/index";
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index folder {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the search index at {0} was written by another version of jirei; run `jirei index` to rebuild it")]
+    Incompatible(PathBuf),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io { path: path.to_path_buf(), source }
+}
+
+/// An open index with its analyser.
+pub struct SearchIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub analyzer: Analyzer,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`.
+    pub fn open(dir: &Path, analyzer: &Analyzer) -> Result<SearchIndex, IndexError> {
+        let index = Index::open_in_dir(dir)?;
+        let (schema, fields) = Fields::schema();
+        if index.schema() != schema {
+            return Err(IndexError::Incompatible(dir.to_path_buf()));
+        }
+        SearchIndex::wrap(index, fields, analyzer)
+    }
+
+    /// Builds an index of `cases` in memory (for tests and one-off searches).
+    pub fn in_memory(cases: &[Case], analyzer: &Analyzer) -> Result<SearchIndex, IndexError> {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        fill(&index, &fields, cases, analyzer)?;
+        SearchIndex::wrap(index, fields, analyzer)
+    }
+
+    fn wrap(index: Index, fields: Fields, analyzer: &Analyzer) -> Result<SearchIndex, IndexError> {
+        register_tokenizers(index.tokenizers(), analyzer);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, fields, analyzer: analyzer.clone() })
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+fn fill(index: &Index, fields: &Fields, cases: &[Case], analyzer: &Analyzer) -> Result<(), IndexError> {
+    register_tokenizers(index.tokenizers(), analyzer);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(threads, 64_000_000 * threads)?;
+    for case in cases {
+        writer.add_document(document::to_document(case, fields)?)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// Writes a fresh index of `cases` into `dir`: built next to it, then
+/// swapped in, so a failure leaves the previous index intact.
+pub fn build(dir: &Path, cases: &[Case], analyzer: &Analyzer, fingerprint: &Fingerprint) -> Result<SearchIndex, IndexError> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let staging = parent.join(format!(".index-building-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
+    }
+    fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(&staging, schema)?;
+    fill(&index, &fields, cases, analyzer)?;
+    drop(index);
+    fingerprint.write(&staging).map_err(io_error(&staging))?;
+    swap_into_place(&staging, dir)?;
+    SearchIndex::open(dir, analyzer)
+}
+
+fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), IndexError> {
+    let old = dir.with_extension(format!("old-{}", std::process::id()));
+    if dir.exists() {
+        fs::rename(dir, &old).map_err(io_error(dir))?;
+    }
+    fs::rename(staging, dir).map_err(io_error(dir))?;
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(io_error(&old))?;
+    }
+    Ok(())
+}
+
+/// Whether an index was reused or rebuilt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Reused,
+    Rebuilt,
+}
+
+/// Opens the cached index of `root` if it is current, else rebuilds it
+/// from `load_cases` (called only when needed).
+pub fn ensure<F>(root: &Path, analyzer: &Analyzer, load_cases: F) -> Result<(SearchIndex, Freshness), IndexError>
+where
+    F: FnOnce() -> Vec<Case>,
+{
+    let dir = root.join(CACHE_DIR);
+    let fingerprint = Fingerprint::of_collection(root);
+    if Fingerprint::read(&dir).as_ref() == Some(&fingerprint)
+        && let Ok(index) = SearchIndex::open(&dir, analyzer)
+    {
+        return Ok((index, Freshness::Reused));
+    }
+    let cases = load_cases();
+    Ok((build(&dir, &cases, analyzer, &fingerprint)?, Freshness::Rebuilt))
+}
