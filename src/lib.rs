@@ -7,3 +7,4 @@
 pub mod analysis;
 pub mod case;
 pub mod diagnostic;
+pub mod import;
