@@ -38,8 +38,16 @@ pub fn split<'a>(pages: &[Vec<&'a str>]) -> Vec<Block<'a>> {
     let mut blocks: Vec<Block<'a>> = Vec::new();
     for (page_index, page) in pages.iter().enumerate() {
         let mut in_interview = false;
+        let mut page_start = page_index > 0;
         for line in page {
-            match heading(line, in_interview) {
+            let heading = heading(line, in_interview);
+            if page_start && !line.trim().is_empty() {
+                page_start = false;
+                if heading.is_none() && blocks.last().is_some_and(|b| ends_a_case(b.kind)) {
+                    blocks.push(Block { kind: BlockKind::Appendix, lines: Vec::new() });
+                }
+            }
+            match heading {
                 Some(Heading { kind, keep_line }) => {
                     in_interview = kind == BlockKind::Interview;
                     let lines = if keep_line { vec![*line] } else { Vec::new() };
@@ -55,6 +63,12 @@ pub fn split<'a>(pages: &[Vec<&'a str>]) -> Vec<Block<'a>> {
     }
     blocks.retain(|b| b.kind != BlockKind::Lead || b.lines.iter().any(|l| !l.trim().is_empty()));
     blocks
+}
+
+/// Blocks printed at the end of a case: a page that follows one of them
+/// without a heading of its own is supplementary material.
+fn ends_a_case(kind: BlockKind) -> bool {
+    matches!(kind, BlockKind::Reference | BlockKind::Links | BlockKind::Awards | BlockKind::Contact)
 }
 
 struct Heading {
@@ -147,6 +161,12 @@ mod tests {
         let page = vec!["(総務省)", "取組にコストはかかりましたか。", "コスト", "【参考情報】 町人口：1.2万人"];
         use BlockKind::*;
         assert_eq!(kinds(&[page]), [Interview, Reference]);
+    }
+
+    #[test]
+    fn a_page_after_the_closing_lines_is_supplementary_material() {
+        let pages = vec![vec!["関連URL：x（<https://a.jp/>）"], vec!["○活用可能な主な手続等の一覧", "表"]];
+        assert_eq!(kinds(&pages), [BlockKind::Links, BlockKind::Appendix]);
     }
 
     #[test]

@@ -79,7 +79,12 @@ fn is_caption(line: &str) -> bool {
 }
 
 fn is_header_row(row: &[String]) -> bool {
-    row.iter().any(|c| c.contains("イニシャル")) && row.iter().any(|c| c.contains("ランニング"))
+    row.iter().any(|c| is_header(c, "イニシャル")) && row.iter().any(|c| is_header(c, "ランニング"))
+}
+
+/// `イニシャルコスト ※税抜` but not a note that mentions ランニング.
+fn is_header(text: &str, word: &str) -> bool {
+    text.trim().starts_with(word)
 }
 
 /// Splits each row into its left (initial) and right (running) halves.
@@ -112,7 +117,7 @@ fn one_column(rows: &[Vec<String>]) -> Vec<(Option<Side>, String)> {
     let texts: Vec<String> = rows.iter().map(|r| r.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join("\t")).collect();
     let first_label = texts.iter().position(|t| t.starts_with("(内訳)") || t.starts_with("（内訳）"));
     let headers_first = first_label.is_some_and(|i| {
-        texts[..i].iter().any(|t| t.contains("イニシャル")) && texts[..i].iter().any(|t| t.contains("ランニング"))
+        texts[..i].iter().any(|t| is_header(t, "イニシャル")) && texts[..i].iter().any(|t| is_header(t, "ランニング"))
     });
     if !headers_first {
         return texts.into_iter().map(|t| (None, t)).collect();
@@ -131,9 +136,9 @@ fn one_column(rows: &[Vec<String>]) -> Vec<(Option<Side>, String)> {
         if let Some(k) = label {
             side = Some(if seen[k] % 2 == 0 { Side::Initial } else { Side::Running });
             seen[k] += 1;
-        } else if text.contains("イニシャル") {
+        } else if is_header(&text, "イニシャル") {
             side = Some(Side::Initial);
-        } else if text.contains("ランニング") {
+        } else if is_header(&text, "ランニング") {
             side = Some(Side::Running);
         }
         cells.push((side, text));
@@ -151,9 +156,11 @@ struct Reader {
 
 impl Reader {
     fn read(&mut self, side: Option<Side>, text: &str) {
-        let side = if text.contains("イニシャル") {
+        let is_initial = is_header(text, "イニシャル");
+        let is_running = is_header(text, "ランニング");
+        let side = if is_initial {
             Side::Initial
-        } else if text.contains("ランニング") {
+        } else if is_running {
             Side::Running
         } else {
             match side.or(self.current) {
@@ -167,7 +174,7 @@ impl Reader {
             Side::Initial => &mut self.initial,
             Side::Running => &mut self.running,
         };
-        if text.contains("イニシャル") || text.contains("ランニング") {
+        if is_initial || is_running {
             let side_data = entry.get_or_insert_with(CostSide::default);
             side_data.tax = tax_of(text);
             self.modes[index] = Some(Mode::Amount);

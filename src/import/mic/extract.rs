@@ -42,6 +42,9 @@ pub struct CaseFacts {
     pub population: Option<PopulationFact>,
     pub links: Vec<LinkFact>,
     pub awards: Vec<String>,
+    /// The 参考情報, 受賞歴 and 関連URL lines as printed, as Markdown.
+    pub reference_text: String,
+    pub links_text: String,
     pub appendix: String,
     pub warnings: Vec<String>,
 }
@@ -97,6 +100,8 @@ pub fn extract(chapter: &Chapter, case: &CaseText) -> Result<CaseFacts, String> 
         population,
         links: reference::links(&link_lines),
         awards: reference::awards(&lines_of(&blocks, BlockKind::Awards)),
+        reference_text: to_markdown(&[lines_of(&blocks, BlockKind::Reference), lines_of(&blocks, BlockKind::Awards)].concat()),
+        links_text: to_markdown(&lines_of(&blocks, BlockKind::Links)),
         appendix: to_markdown(&lines_of(&blocks, BlockKind::Appendix)),
         warnings,
     })
@@ -151,8 +156,7 @@ fn point_and_lead(blocks: &[Block]) -> (Option<String>, String) {
     if items.is_empty() {
         return (None, String::new());
     }
-    let joined = items.iter().map(|i| i.trim_end_matches('。')).collect::<Vec<_>>().join("。");
-    (Some(joined), String::new())
+    (Some(items.join(" ")), String::new())
 }
 
 fn clean_item(line: &str) -> String {

@@ -207,8 +207,8 @@ fn body(f: &CaseFacts, publication: &Publication) -> String {
     push("サービス提供事業者等", vendor_text(f));
     push("担当部署", f.contact_text.join("\n\n"));
     push("インタビュー", interview_text(f));
-    push("参考情報", reference_text(f));
-    push("関連URL", f.links.iter().map(|l| format!("- {}: <{}>", escape_inline(&l.title), l.url)).collect::<Vec<_>>().join("\n"));
+    push("参考情報", f.reference_text.clone());
+    push("関連URL", f.links_text.clone());
     push("参考資料", f.appendix.clone());
     let mut out = String::new();
     for (heading, text) in sections {
@@ -217,10 +217,6 @@ fn body(f: &CaseFacts, publication: &Publication) -> String {
     out.push_str(&publication.credit_line());
     out.push('\n');
     out
-}
-
-fn escape_inline(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]")
 }
 
 fn cost_text(cost: &CostFact) -> String {
@@ -291,15 +287,4 @@ fn interview_text(f: &CaseFacts) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n\n")
-}
-
-fn reference_text(f: &CaseFacts) -> String {
-    let mut lines = Vec::new();
-    if let Some(p) = &f.population {
-        lines.push(p.text.clone());
-    }
-    for award in &f.awards {
-        lines.push(format!("受賞歴等：{award}"));
-    }
-    lines.join("\n\n")
 }

@@ -28,6 +28,10 @@ pub struct MilestoneFact {
     /// Normalised for the model: `R5.2~4`.
     pub date: String,
     pub event: String,
+    /// Printed as an open range (`R3.9～`); `date` has no end.
+    pub open_end: bool,
+    /// Printed with days (`R5.11.17`); `date` has months only.
+    pub had_days: bool,
 }
 
 const LEAD_LABEL: &str = "検討開始から導入までの期間";
@@ -63,15 +67,24 @@ pub fn parse(lines: &[&str]) -> ScheduleFact {
             expect_lead_value = false;
             continue;
         }
-        if in_milestones && !is_dash(&line) {
-            match milestone(&line) {
-                Some((m, warning)) => {
-                    fact.warnings.extend(warning);
-                    fact.milestones.push(m);
-                }
-                None => fact.other_lines.push(line),
-            }
+        if is_dash(&line) {
+            continue;
         }
+        match milestone(&line).filter(|_| in_milestones) {
+            Some(m) => fact.milestones.push(m),
+            None => fact.other_lines.push(line),
+        }
+    }
+    let simplified = |pick: fn(&MilestoneFact) -> bool| {
+        fact.milestones.iter().filter(|m| pick(m)).map(|m| format!("`{}`", m.printed)).collect::<Vec<_>>()
+    };
+    let open = simplified(|m| m.open_end);
+    let days = simplified(|m| m.had_days);
+    if !open.is_empty() {
+        fact.warnings.push(format!("milestones with an open end written without it (the model has no open ranges): {}", open.join(", ")));
+    }
+    if !days.is_empty() {
+        fact.warnings.push(format!("milestones with days written at month precision: {}", days.join(", ")));
     }
     fact
 }
@@ -97,36 +110,24 @@ fn set_lead_time(fact: &mut ScheduleFact, printed: &str) {
 }
 
 /// Splits `R2.9～R3.8\t事業者選定` into a milestone. Open ranges (`R3.9～`)
-/// and day precision (`R5.11.17`) are simplified, with a warning.
-fn milestone(line: &str) -> Option<(MilestoneFact, Option<String>)> {
+/// and day precision (`R5.11.17`) are simplified and flagged.
+fn milestone(line: &str) -> Option<MilestoneFact> {
     let caps = DATE.captures(line)?;
     let printed = caps[1].trim().to_string();
     let event = caps[2].trim().to_string();
-    let (date, warning) = normalise_date(&printed);
-    if date.parse::<EraSpan>().is_err() {
-        return None;
-    }
-    let event = if event.is_empty() { "（内容の記載なし）".to_string() } else { event };
-    Some((MilestoneFact { printed, date, event }, warning))
-}
-
-/// `R5.2～4` → `R5.2~4`; `R3.9～` → `R3.9` (open end); `R5.11.17` → `R5.11`.
-fn normalise_date(printed: &str) -> (String, Option<String>) {
     let mut date: String = printed.chars().filter(|c| !c.is_whitespace()).collect();
     date = date.replace(['～', '〜', '－'], "~").replace('．', ".");
-    let mut notes = Vec::new();
-    if let Some(open) = date.strip_suffix('~') {
-        date = open.to_string();
-        notes.push("an open-ended range (…～)");
-    }
+    let open_end = date.ends_with('~');
+    date = date.trim_end_matches('~').to_string();
     let without_days = drop_days(&date);
-    if without_days != date {
-        date = without_days;
-        notes.push("a day of the month");
+    let had_days = without_days != date;
+    if date.parse::<EraSpan>().is_err() && without_days.parse::<EraSpan>().is_err() {
+        return None;
     }
-    let warning = (!notes.is_empty())
-        .then(|| format!("milestone date `{printed}` has {}; written as `{date}`", notes.join(" and ")));
-    (date, warning)
+    if event.is_empty() {
+        return None;
+    }
+    Some(MilestoneFact { printed, date: without_days, event, open_end, had_days })
 }
 
 /// `R5.11.17~R5.11.24` → `R5.11~R5.11`, then a same-month range collapses.

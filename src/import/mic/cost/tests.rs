@@ -94,3 +94,15 @@ fn headers_without_amounts_take_the_next_row() {
     let running = cost.running.expect("running");
     assert_eq!(running.breakdown[0].item, "スマホ市役所利用料 (150千円/月)");
 }
+
+#[test]
+fn a_note_that_mentions_running_costs_is_not_a_header() {
+    let lines = [
+        "イニシャルコスト ※税込\t42,250千円\tランニングコスト(1年あたり) ※税込\t58,000千円",
+        "(備考) 交付金による補助額：37,379千円(初年度ランニング含む)\t\t(備考)\t",
+    ];
+    let cost = parse(&lines).expect("cost");
+    assert_eq!(cost.running.as_ref().and_then(|r| r.tax), Some(Tax::Included));
+    assert_eq!(thousand(&cost.running), Some(58_000));
+    assert_eq!(cost.initial.map(|i| i.notes), Some(vec!["交付金による補助額：37,379千円(初年度ランニング含む)".to_string()]));
+}
