@@ -57,7 +57,7 @@ fn join_paragraphs(lines: &[String]) -> String {
     let mut out = String::new();
     let mut previous_was_item = false;
     for line in lines.iter().filter(|l| !l.trim().is_empty()) {
-        let is_item = line.trim_start().starts_with("- ") || line.starts_with('|');
+        let is_item = line.trim_start().starts_with("- ");
         if !out.is_empty() {
             out.push_str(if is_item && previous_was_item { "\n" } else { "\n\n" });
         }
