@@ -27,7 +27,7 @@ pub enum ImportError {
     NotMic { reason: String },
     #[error(
         "the document looks truncated: chapter {chapter} lists {listed} cases but {found} were found; missing: {}",
-        missing.join("; ")
+        abbreviate(missing)
     )]
     Truncated { chapter: String, found: usize, listed: usize, missing: Vec<String> },
     #[error("the importer produced an invalid case file {file} (a bug in the importer): {}", messages.join("; "))]
@@ -38,6 +38,15 @@ pub enum ImportError {
     BadFileName(String),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+}
+
+/// The first five items, then how many more.
+fn abbreviate(items: &[String]) -> String {
+    let shown = items.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+    match items.len() {
+        n if n > 5 => format!("{shown}; … and {} more", n - 5),
+        _ => shown,
+    }
 }
 
 fn display_paths(files: &[PathBuf]) -> String {
