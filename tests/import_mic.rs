@@ -76,16 +76,16 @@ fn strip_tags(s: &str) -> String {
     out
 }
 
+/// `JIREI_IMPORT_OUT=cases cargo test --test import_mic write_cases_when_asked`
+/// writes the generated files (with `JIREI_IMPORT_FORCE=1` to overwrite),
+/// until the CLI's `jirei import mic` is wired to the library.
 #[test]
-fn dump_for_development() {
-    let Some(text) = seed_text() else { return };
+fn write_cases_when_asked() {
+    let (Some(text), Ok(out)) = (seed_text(), std::env::var("JIREI_IMPORT_OUT")) else { return };
     let result = mic::import(&text).expect("import");
-    if let Ok(dir) = std::env::var("JIREI_DUMP") {
-        for case in &result.cases {
-            std::fs::write(Path::new(&dir).join(&case.file_name), &case.text).expect("write");
-        }
-        std::fs::write(Path::new(&dir).join("SUMMARY.txt"), jirei::import::summary::render(&result, None)).expect("write");
-    }
+    let force = std::env::var("JIREI_IMPORT_FORCE").is_ok_and(|v| v == "1");
+    let written = jirei::import::write_cases(Path::new(&out), &result.files(), force).expect("write");
+    println!("{}", jirei::import::summary::render(&result, Some(&written)));
 }
 
 #[test]

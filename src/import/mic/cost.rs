@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::markdown::strip_tags;
 use crate::case::front_matter::Tax;
 use crate::case::money::Amount;
 
@@ -251,8 +252,36 @@ pub fn amount(text: &str) -> Option<Amount> {
     t.parse::<Amount>().ok()
 }
 
+/// Reads breakdown text, which may hold several `・item amount` entries
+/// on one line (or in an HTML list).
 fn read_breakdown(side: &mut CostSide, text: &str) {
-    let text = text.replace('\t', " ");
+    let text = strip_tags(text).replace(['\t', '\n'], " ");
+    for segment in split_items(&text) {
+        read_breakdown_item(side, &segment);
+    }
+}
+
+/// `・a 1千円 ・b 2千円` → [`・a 1千円`, `・b 2千円`]; a `・` inside a name
+/// (`AWS・ETL`) does not split.
+fn split_items(text: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous = ' ';
+    for c in text.chars() {
+        if c == '・' && (previous.is_whitespace()) && !current.trim().is_empty() {
+            items.push(current.trim().to_string());
+            current.clear();
+        }
+        current.push(c);
+        previous = c;
+    }
+    if !current.trim().is_empty() {
+        items.push(current.trim().to_string());
+    }
+    items
+}
+
+fn read_breakdown_item(side: &mut CostSide, text: &str) {
     let text = text.trim();
     if text.is_empty() {
         return;

@@ -51,7 +51,7 @@ pub fn parse(lines: &[&str]) -> VendorFact {
             Label::Participants => fact.participants_printed.extend(values),
         }
     }
-    fact.vendors = names(&fact.vendors_printed);
+    fact.vendors = names(&fact.vendors_printed.iter().map(|v| name_before_description(v)).collect::<Vec<_>>());
     fact.services = names(&fact.services_printed);
     fact.participants = participants(&fact.participants_printed);
     read_mode(&mut fact);
@@ -132,6 +132,15 @@ fn split_label(line: &str) -> Option<(Label, String)> {
 fn is_dash(s: &str) -> bool {
     let t = s.trim();
     !t.is_empty() && t.chars().all(|c| "-－—―ー ".contains(c))
+}
+
+/// `株式会社MAIA：…を設置し、…` → `株式会社MAIA`: a vendor followed by a
+/// description of its work (kept in the body).
+fn name_before_description(value: &str) -> String {
+    match value.split_once('：') {
+        Some((name, _)) if name.chars().count() <= 40 && !name.contains('、') => name.trim().to_string(),
+        _ => value.to_string(),
+    }
 }
 
 /// Splits printed names at `、`/`，` outside brackets; drops dashes.
@@ -268,6 +277,13 @@ mod tests {
         assert_eq!(f.warnings.len(), 1);
         let f = parse(&["サービス名\t①WinActor ②NaNatsu AI-OCR with DX Suite"]);
         assert_eq!(f.services, ["WinActor", "NaNatsu AI-OCR with DX Suite"]);
+    }
+
+    #[test]
+    fn a_vendor_with_a_description_keeps_only_the_name() {
+        let f = parse(&["サービス", "提供事業者", "株式会社MAIA：専門官を確保・活用し、センターを設置する"]);
+        assert_eq!(f.vendors, ["株式会社MAIA"]);
+        assert_eq!(f.vendors_printed, ["株式会社MAIA：専門官を確保・活用し、センターを設置する"]);
     }
 
     #[test]

@@ -106,3 +106,16 @@ fn a_note_that_mentions_running_costs_is_not_a_header() {
     assert_eq!(thousand(&cost.running), Some(58_000));
     assert_eq!(cost.initial.map(|i| i.notes), Some(vec!["交付金による補助額：37,379千円(初年度ランニング含む)".to_string()]));
 }
+
+#[test]
+fn several_items_in_one_cell_or_html_list_are_split() {
+    let lines = [
+        "イニシャルコスト ※税抜\t－円\tランニングコスト(1年あたり) ※税抜\t7,527千円",
+        "(内訳)\t－円\t(内訳)\t<ul style=\"list-style-type: none\"> ・RPA運用支援、ライセンス 6,809千円 ・kintone（20アカウント） 208千円",
+    ];
+    let running = parse(&lines).and_then(|c| c.running).expect("running");
+    let items: Vec<(&str, Option<u64>)> =
+        running.breakdown.iter().map(|b| (b.item.as_str(), b.amount.and_then(|a| a.thousand_yen))).collect();
+    assert_eq!(items, [("RPA運用支援、ライセンス", Some(6_809)), ("kintone（20アカウント）", Some(208))]);
+    assert_eq!(split_items("・AWS・ETLサーバー構築 6,750千円"), ["・AWS・ETLサーバー構築 6,750千円"]);
+}
