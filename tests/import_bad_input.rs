@@ -24,7 +24,9 @@ fn shift_jis_bytes_are_rejected_with_a_conversion_hint() {
 
 #[test]
 fn another_publication_is_not_imported() {
-    let Ok(text) = std::fs::read_to_string(OTHER) else { return };
+    let Ok(text) = std::fs::read_to_string(OTHER) else {
+        return;
+    };
     let err = mic::import(&text).expect_err("not the MIC collection");
     assert!(matches!(err, ImportError::NotMic { .. }), "{err:?}");
     assert!(err.to_string().contains("自治体DX推進参考事例集"), "{err}");
@@ -38,7 +40,9 @@ fn random_text_is_not_imported() {
 
 #[test]
 fn a_file_cut_in_the_middle_reports_the_missing_cases() {
-    let Ok(text) = std::fs::read_to_string(SEED) else { return };
+    let Ok(text) = std::fs::read_to_string(SEED) else {
+        return;
+    };
     let cut = text.find("\n21 77業務にRPA").expect("case 3-21 in the seed");
     let err = mic::import(&text[..cut]).expect_err("truncated");
     let message = err.to_string();
@@ -49,8 +53,12 @@ fn a_file_cut_in_the_middle_reports_the_missing_cases() {
 
 #[test]
 fn a_file_cut_inside_the_last_case_is_truncated_too() {
-    let Ok(text) = std::fs::read_to_string(SEED) else { return };
-    let start = text.find("\n47 Web会議で移動時間を大幅削減し行政サービスを向上【").expect("case 3-47");
+    let Ok(text) = std::fs::read_to_string(SEED) else {
+        return;
+    };
+    let start = text
+        .find("\n47 Web会議で移動時間を大幅削減し行政サービスを向上【")
+        .expect("case 3-47");
     let cut = start + text[start..].find("事業の概要").expect("overview");
     let err = mic::import(&text[..cut]).expect_err("truncated");
     assert!(err.to_string().contains("stops before"), "{err}");
@@ -58,10 +66,15 @@ fn a_file_cut_inside_the_last_case_is_truncated_too() {
 
 #[test]
 fn every_prefix_of_the_document_is_handled_without_panicking() {
-    let Ok(text) = std::fs::read_to_string(SEED) else { return };
+    let Ok(text) = std::fs::read_to_string(SEED) else {
+        return;
+    };
     let mut cut = 0;
     while cut < text.len() {
-        let end = (0..4).map(|k| cut + k).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+        let end = (0..4)
+            .map(|k| cut + k)
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(text.len());
         let _ = mic::import(&text[..end]);
         cut += 7919; // a prime step through the file
     }
@@ -75,13 +88,19 @@ fn a_failed_import_leaves_the_cases_directory_untouched() {
     let result = mic::import("not a publication");
     assert!(result.is_err());
     // The CLI only writes on success; the directory is as it was.
-    let names: Vec<_> = std::fs::read_dir(&out).expect("dir").flatten().map(|e| e.file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(&out)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("x-hand.md")]);
 }
 
 #[test]
 fn existing_cases_are_not_overwritten_without_force() {
-    let Ok(text) = std::fs::read_to_string(SEED) else { return };
+    let Ok(text) = std::fs::read_to_string(SEED) else {
+        return;
+    };
     let files = mic::import(&text).expect("import").files();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("cases");
@@ -91,7 +110,11 @@ fn existing_cases_are_not_overwritten_without_force() {
     std::fs::write(out.join(&changed[0].0), &changed[0].1).expect("hand edit");
     let err = write_cases(&out, &files, false).expect_err("refused");
     assert!(err.to_string().contains(&files[0].0), "{err}");
-    assert!(std::fs::read_to_string(out.join(&files[0].0)).expect("read").ends_with("edited by hand\n"));
+    assert!(
+        std::fs::read_to_string(out.join(&files[0].0))
+            .expect("read")
+            .ends_with("edited by hand\n")
+    );
     let report = write_cases(&out, &files, true).expect("forced");
     assert_eq!((report.replaced.len(), report.unchanged.len()), (1, 81));
 }

@@ -33,7 +33,13 @@ fn actual(case: &Case, key: &str) -> Option<Value> {
         "prefecture" => string(case.prefecture.name()),
         "municipality" => f.organization.name.as_deref().and_then(string),
         "population" => case.population().and_then(int),
-        "population_as_of" => f.population.as_ref()?.value.as_of.as_ref().and_then(|d| string(&d.text)),
+        "population_as_of" => f
+            .population
+            .as_ref()?
+            .value
+            .as_of
+            .as_ref()
+            .and_then(|d| string(&d.text)),
         "band" => case.band.as_deref().and_then(string),
         "cost" => f.cost.as_ref().map(|_| Value::String("present".into())),
         "initial_cost" => initial?.thousand_yen.and_then(int),
@@ -45,9 +51,13 @@ fn actual(case: &Case, key: &str) -> Option<Value> {
         "lead_time_months" => case.lead_time_months().map(|m| Value::Integer(i64::from(m))),
         "milestones" => {
             let m = &f.schedule.as_ref()?.milestones;
-            Some(Value::Array(m.iter().map(|m| Value::String(m.date.text.clone())).collect()))
+            Some(Value::Array(
+                m.iter().map(|m| Value::String(m.date.text.clone())).collect(),
+            ))
         }
-        "vendors" => Some(Value::Array(f.vendors.iter().map(|v| Value::String(v.name.clone())).collect())),
+        "vendors" => Some(Value::Array(
+            f.vendors.iter().map(|v| Value::String(v.name.clone())).collect(),
+        )),
         "participants" => int(f.participants.len() as u64),
         "delivery" => f.operation_mode.as_ref()?.delivery.and_then(|d| string(d.label())),
         "hosting" => f.operation_mode.as_ref()?.hosting.and_then(|h| string(h.label())),
@@ -62,9 +72,17 @@ fn actual(case: &Case, key: &str) -> Option<Value> {
 
 #[test]
 fn imported_fields_match_the_hand_written_expectations() {
-    let Ok(text) = std::fs::read_to_string(SEED) else { return };
-    let expected: toml::Table = std::fs::read_to_string(EXPECTED).expect("fixture").parse().expect("valid TOML");
-    let cases = expected.get("case").and_then(Value::as_array).expect("[[case]] entries");
+    let Ok(text) = std::fs::read_to_string(SEED) else {
+        return;
+    };
+    let expected: toml::Table = std::fs::read_to_string(EXPECTED)
+        .expect("fixture")
+        .parse()
+        .expect("valid TOML");
+    let cases = expected
+        .get("case")
+        .and_then(Value::as_array)
+        .expect("[[case]] entries");
     assert!(cases.len() >= 15, "at least 15 cases are specified");
     let import = mic::import(&text).expect("import");
     let mut checked = 0;
@@ -72,7 +90,11 @@ fn imported_fields_match_the_hand_written_expectations() {
     for spec in cases {
         let spec = spec.as_table().expect("table");
         let file = spec.get("file").and_then(Value::as_str).expect("file");
-        let generated = import.cases.iter().find(|c| c.file_name == file).unwrap_or_else(|| panic!("{file} not generated"));
+        let generated = import
+            .cases
+            .iter()
+            .find(|c| c.file_name == file)
+            .unwrap_or_else(|| panic!("{file} not generated"));
         let case = jirei::case::parse(Path::new(file), &generated.text, &BandScheme::mic()).expect("valid case");
         for (key, want) in spec.iter().filter(|(k, _)| *k != "file") {
             checked += 1;
@@ -87,5 +109,10 @@ fn imported_fields_match_the_hand_written_expectations() {
         }
     }
     assert!(checked > 150, "only {checked} fields checked");
-    assert!(failures.is_empty(), "{} of {checked} fields differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} fields differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -36,7 +36,11 @@ const LABELS: [&str; 14] = [
 /// Text reduced to what must survive: no spaces, markup, list markers or
 /// structural labels.
 fn fingerprint(text: &str) -> String {
-    let text = text.replace("**", "").replace("<br>", "").replace("\\|", "").replace("\\", "");
+    let text = text
+        .replace("**", "")
+        .replace("<br>", "")
+        .replace("\\|", "")
+        .replace("\\", "");
     let mut text: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && !"|-・*<>()（）#:：、➤▶～~".contains(*c))
@@ -81,7 +85,9 @@ fn strip_tags(s: &str) -> String {
 /// until the CLI's `jirei import mic` is wired to the library.
 #[test]
 fn write_cases_when_asked() {
-    let (Some(text), Ok(out)) = (seed_text(), std::env::var("JIREI_IMPORT_OUT")) else { return };
+    let (Some(text), Ok(out)) = (seed_text(), std::env::var("JIREI_IMPORT_OUT")) else {
+        return;
+    };
     let result = mic::import(&text).expect("import");
     let force = std::env::var("JIREI_IMPORT_FORCE").is_ok_and(|v| v == "1");
     let written = jirei::import::write_cases(Path::new(&out), &result.files(), force).expect("write");
@@ -103,7 +109,12 @@ fn all_82_cases_are_imported_and_parse_with_the_case_model() {
             .unwrap_or_else(|d| panic!("{}: {d:?}", case.file_name));
         for warning in &parsed.warnings {
             // The only check warning allowed: a population the text lacks.
-            assert!(warning.message.contains("population"), "{}: {}", case.file_name, warning.message);
+            assert!(
+                warning.message.contains("population"),
+                "{}: {}",
+                case.file_name,
+                warning.message
+            );
             assert!(!case.text.contains("\npopulation:"), "{}", case.file_name);
         }
     }
@@ -128,7 +139,8 @@ fn no_sentence_of_the_source_is_lost() {
     for line in text[first_case..].lines() {
         let t = line.trim();
         // Chapter title, TOC and layout pages are not case text.
-        if t.starts_with("自治体DX推進参考事例集") || t.contains("参考事例集 目次") || t.ends_with("参考事例集の構成") {
+        if t.starts_with("自治体DX推進参考事例集") || t.contains("参考事例集 目次") || t.ends_with("参考事例集の構成")
+        {
             skipping = true;
         }
         if skipping {
@@ -147,7 +159,12 @@ fn no_sentence_of_the_source_is_lost() {
             }
         }
     }
-    assert!(lost.is_empty(), "{} fragments lost, e.g.:\n{}", lost.len(), lost.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        lost.is_empty(),
+        "{} fragments lost, e.g.:\n{}",
+        lost.len(),
+        lost.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
 }
 
 fn jirei_title_number(line: &str) -> Option<u32> {
@@ -155,4 +172,26 @@ fn jirei_title_number(line: &str) -> Option<u32> {
         return None;
     }
     line.split_whitespace().next()?.parse().ok()
+}
+
+#[test]
+fn every_file_in_cases_parses_including_the_hand_written_ones() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let mut hand_written = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let text = std::fs::read_to_string(&path).expect("UTF-8 case file");
+        let case = jirei::case::parse(&path, &text, &BandScheme::mic())
+            .unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
+        assert!(
+            case.front.source.as_ref().is_some_and(|s| s.edited),
+            "{}: source with edited: true",
+            path.display()
+        );
+        if case.id.starts_with("x-") {
+            hand_written += 1;
+        }
+    }
+    assert!(hand_written >= 3, "three hand-written cases");
 }

@@ -29,7 +29,12 @@ pub enum ImportError {
         "the document looks truncated: chapter {chapter} lists {listed} cases but {found} were found; missing: {}",
         abbreviate(missing)
     )]
-    Truncated { chapter: String, found: usize, listed: usize, missing: Vec<String> },
+    Truncated {
+        chapter: String,
+        found: usize,
+        listed: usize,
+        missing: Vec<String>,
+    },
     #[error("the importer produced an invalid case file {file} (a bug in the importer): {}", messages.join("; "))]
     InvalidOutput { file: String, messages: Vec<String> },
     #[error("refusing to overwrite existing files (use --force): {}", display_paths(files))]
@@ -50,5 +55,9 @@ fn abbreviate(items: &[String]) -> String {
 }
 
 fn display_paths(files: &[PathBuf]) -> String {
-    files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -11,7 +11,9 @@ use super::mic::{FIELDS, MicImport};
 /// frame so it survives any terminal).
 pub fn render(import: &MicImport, written: Option<&WriteReport>) -> String {
     let mut out = String::new();
-    let header = ["file", "pop", "band", "init", "run", "lead", "vendor", "missing", "warn"];
+    let header = [
+        "file", "pop", "band", "init", "run", "lead", "vendor", "missing", "warn",
+    ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     for case in &import.cases {
         let r = &case.report;
@@ -40,7 +42,11 @@ pub fn render(import: &MicImport, written: Option<&WriteReport>) -> String {
         .iter()
         .cloned()
         .chain(import.cases.iter().flat_map(|c| {
-            c.report.warnings.iter().chain(&c.report.check_warnings).map(move |w| format!("{}: {w}", c.file_name))
+            c.report
+                .warnings
+                .iter()
+                .chain(&c.report.check_warnings)
+                .map(move |w| format!("{}: {w}", c.file_name))
         }))
         .collect();
     if !warnings.is_empty() {
@@ -50,7 +56,13 @@ pub fn render(import: &MicImport, written: Option<&WriteReport>) -> String {
         }
     }
     if let Some(w) = written {
-        let _ = writeln!(out, "\nwritten: {} created, {} replaced, {} unchanged", w.created.len(), w.replaced.len(), w.unchanged.len());
+        let _ = writeln!(
+            out,
+            "\nwritten: {} created, {} replaced, {} unchanged",
+            w.created.len(),
+            w.replaced.len(),
+            w.unchanged.len()
+        );
     }
     out
 }
@@ -58,8 +70,15 @@ pub fn render(import: &MicImport, written: Option<&WriteReport>) -> String {
 /// Left-aligned columns padded by display width (CJK counts as two).
 fn table(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..columns).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| width(c)).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| width(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     let mut out = String::new();
     for (k, row) in rows.iter().enumerate() {
         let cells: Vec<String> = row

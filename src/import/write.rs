@@ -19,7 +19,10 @@ pub struct WriteReport {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
-    move |source| ImportError::Io { path: path.to_path_buf(), source }
+    move |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes `files` (name, text) into `out_dir`.
@@ -40,7 +43,12 @@ pub fn write_cases(out_dir: &Path, files: &[(String, String)], force: bool) -> R
             Ok(existing) if existing == text.as_bytes() => report.unchanged.push(target),
             Ok(_) => report.replaced.push(target),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => report.created.push(target),
-            Err(e) => return Err(ImportError::Io { path: target, source: e }),
+            Err(e) => {
+                return Err(ImportError::Io {
+                    path: target,
+                    source: e,
+                });
+            }
         }
     }
     if !report.replaced.is_empty() && !force {
@@ -58,18 +66,17 @@ pub fn write_cases(out_dir: &Path, files: &[(String, String)], force: bool) -> R
 }
 
 fn is_plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\', '\0'])
+    !name.is_empty() && name != "." && name != ".." && !name.starts_with('.') && !name.contains(['/', '\\', '\0'])
 }
 
 /// `cases` → `.cases.import-new` in the same parent directory (same file
 /// system, so renames are atomic). A leftover from a crashed run is removed.
 fn sibling(out_dir: &Path, suffix: &str) -> Result<PathBuf, ImportError> {
     let name = out_dir.file_name().and_then(|n| n.to_str()).unwrap_or("cases");
-    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let path = parent.join(format!(".{name}.{suffix}"));
     if path.exists() {
         fs::remove_dir_all(&path).map_err(io(&path))?;
@@ -119,7 +126,10 @@ fn swap(out_dir: &Path, staging: &Path) -> Result<(), ImportError> {
     fs::rename(out_dir, &old).map_err(io(out_dir))?;
     if let Err(source) = fs::rename(staging, out_dir) {
         let _ = fs::rename(&old, out_dir);
-        return Err(ImportError::Io { path: out_dir.to_path_buf(), source });
+        return Err(ImportError::Io {
+            path: out_dir.to_path_buf(),
+            source,
+        });
     }
     fs::remove_dir_all(&old).map_err(io(&old))
 }
@@ -139,7 +149,12 @@ mod tests {
         let report = write_cases(&out, &files(&[("a.md", "A"), ("b.md", "B")]), false).expect("written");
         assert_eq!(report.created.len(), 2);
         assert_eq!(fs::read_to_string(out.join("a.md")).ok().as_deref(), Some("A"));
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).into_iter().flatten().flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("cases")]);
     }
 
@@ -154,7 +169,11 @@ mod tests {
         let report = write_cases(&out, &files(&[("a.md", "A2"), ("c.md", "C")]), true).expect("forced");
         assert_eq!((report.replaced.len(), report.created.len()), (1, 1));
         assert_eq!(fs::read_to_string(out.join("a.md")).ok().as_deref(), Some("A2"));
-        assert_eq!(fs::read_to_string(out.join("keep.md")).ok().as_deref(), Some("K"), "other files are kept");
+        assert_eq!(
+            fs::read_to_string(out.join("keep.md")).ok().as_deref(),
+            Some("K"),
+            "other files are kept"
+        );
     }
 
     #[test]

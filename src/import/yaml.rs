@@ -137,7 +137,11 @@ fn write_inline(out: &mut String, value: &Value) {
 /// Returns `s` as a YAML scalar: plain when YAML reads it back as the same
 /// string, double-quoted otherwise.
 pub fn quote_if_needed(s: &str) -> String {
-    if needs_quotes(s) { double_quoted(s) } else { s.to_string() }
+    if needs_quotes(s) {
+        double_quoted(s)
+    } else {
+        s.to_string()
+    }
 }
 
 fn needs_quotes(s: &str) -> bool {
@@ -149,7 +153,8 @@ fn needs_quotes(s: &str) -> bool {
         || s.contains(": ")
         || s.ends_with(':')
         || s.contains(" #")
-        || s.chars().any(|c| c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
+        || s.chars()
+            .any(|c| c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
         || is_reserved_word(s)
         || looks_numeric(s)
 }
@@ -169,7 +174,10 @@ fn looks_numeric(s: &str) -> bool {
     !body.is_empty()
         && body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
         && body.chars().all(|c| c.is_ascii_alphanumeric() || "._:-+".contains(c))
-        && body.chars().filter(char::is_ascii_alphabetic).all(|c| "eEoOxXbBaAcCdDfF".contains(c))
+        && body
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .all(|c| "eEoOxXbBaAcCdDfF".contains(c))
         && !is_iso_date_like(s)
 }
 
@@ -217,13 +225,61 @@ mod tests {
     #[test]
     fn strings_yaml_would_misread_are_quoted_and_round_trip() {
         let tricky = [
-            "", " lead", "trail ", "070009", "12000", "1.5", "1e3", "0x1F", "yes", "No", "on", "null", "~", "true",
-            "- item", ": x", "# not a comment", "a: b", "a #b", "key:", "[x]", "{x}", "*alias", "&anchor", "!tag", "|",
-            ">", "'q'", "\"q\"", "%x", "@x", "`x`", "line\nbreak", "tab\there", "back\\slash", "10:30", "1_000",
-            "-5", "+1", ".5", "R2.8", "R5.2~4", "2023-01-01", "083-933-1327", "約13,400千円", "－", "非公表",
+            "",
+            " lead",
+            "trail ",
+            "070009",
+            "12000",
+            "1.5",
+            "1e3",
+            "0x1F",
+            "yes",
+            "No",
+            "on",
+            "null",
+            "~",
+            "true",
+            "- item",
+            ": x",
+            "# not a comment",
+            "a: b",
+            "a #b",
+            "key:",
+            "[x]",
+            "{x}",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "|",
+            ">",
+            "'q'",
+            "\"q\"",
+            "%x",
+            "@x",
+            "`x`",
+            "line\nbreak",
+            "tab\there",
+            "back\\slash",
+            "10:30",
+            "1_000",
+            "-5",
+            "+1",
+            ".5",
+            "R2.8",
+            "R5.2~4",
+            "2023-01-01",
+            "083-933-1327",
+            "約13,400千円",
+            "－",
+            "非公表",
         ];
         for s in tricky {
-            assert_eq!(round_trip(s), s, "{s:?} -> {}", to_yaml(&Value::Map(vec![("k".into(), Value::str(s))])));
+            assert_eq!(
+                round_trip(s),
+                s,
+                "{s:?} -> {}",
+                to_yaml(&Value::Map(vec![("k".into(), Value::str(s))]))
+            );
         }
     }
 
@@ -232,7 +288,10 @@ mod tests {
         assert_eq!(quote_if_needed("書かない窓口の導入"), "書かない窓口の導入");
         assert_eq!(quote_if_needed("R2.8"), "R2.8");
         assert_eq!(quote_if_needed("0868-54-2985"), "\"0868-54-2985\"");
-        assert_eq!(quote_if_needed("https://www.town.kagamino.lg.jp/"), "https://www.town.kagamino.lg.jp/");
+        assert_eq!(
+            quote_if_needed("https://www.town.kagamino.lg.jp/"),
+            "https://www.town.kagamino.lg.jp/"
+        );
     }
 
     #[test]

@@ -44,7 +44,10 @@ pub fn split<'a>(pages: &[Vec<&'a str>]) -> Vec<Block<'a>> {
             if page_start && !line.trim().is_empty() {
                 page_start = false;
                 if heading.is_none() && blocks.last().is_some_and(|b| ends_a_case(b.kind)) {
-                    blocks.push(Block { kind: BlockKind::Appendix, lines: Vec::new() });
+                    blocks.push(Block {
+                        kind: BlockKind::Appendix,
+                        lines: Vec::new(),
+                    });
                 }
             }
             match heading {
@@ -55,8 +58,14 @@ pub fn split<'a>(pages: &[Vec<&'a str>]) -> Vec<Block<'a>> {
                 }
                 None => match blocks.last_mut() {
                     Some(block) => block.lines.push(line),
-                    None if page_index == 0 => blocks.push(Block { kind: BlockKind::Lead, lines: vec![line] }),
-                    None => blocks.push(Block { kind: BlockKind::Overview, lines: vec![line] }),
+                    None if page_index == 0 => blocks.push(Block {
+                        kind: BlockKind::Lead,
+                        lines: vec![line],
+                    }),
+                    None => blocks.push(Block {
+                        kind: BlockKind::Overview,
+                        lines: vec![line],
+                    }),
                 },
             }
         }
@@ -68,7 +77,10 @@ pub fn split<'a>(pages: &[Vec<&'a str>]) -> Vec<Block<'a>> {
 /// Blocks printed at the end of a case: a page that follows one of them
 /// without a heading of its own is supplementary material.
 fn ends_a_case(kind: BlockKind) -> bool {
-    matches!(kind, BlockKind::Reference | BlockKind::Links | BlockKind::Awards | BlockKind::Contact)
+    matches!(
+        kind,
+        BlockKind::Reference | BlockKind::Links | BlockKind::Awards | BlockKind::Contact
+    )
 }
 
 struct Heading {
@@ -143,7 +155,17 @@ mod tests {
 
     #[test]
     fn headings_split_a_cost_page_into_blocks() {
-        let page = vec!["事業効果", "- 効果", "コスト", "表", "スケジュール", "期間", "サービス提供事業者等", "x", "担当部署 総務課"];
+        let page = vec![
+            "事業効果",
+            "- 効果",
+            "コスト",
+            "表",
+            "スケジュール",
+            "期間",
+            "サービス提供事業者等",
+            "x",
+            "担当部署 総務課",
+        ];
         use BlockKind::*;
         assert_eq!(kinds(&[page]), [Effects, Cost, Schedule, Vendors, Contact]);
     }
@@ -158,14 +180,22 @@ mod tests {
 
     #[test]
     fn interview_headings_inside_answers_do_not_split() {
-        let page = vec!["(総務省)", "取組にコストはかかりましたか。", "コスト", "【参考情報】 町人口：1.2万人"];
+        let page = vec![
+            "(総務省)",
+            "取組にコストはかかりましたか。",
+            "コスト",
+            "【参考情報】 町人口：1.2万人",
+        ];
         use BlockKind::*;
         assert_eq!(kinds(&[page]), [Interview, Reference]);
     }
 
     #[test]
     fn a_page_after_the_closing_lines_is_supplementary_material() {
-        let pages = vec![vec!["関連URL：x（<https://a.jp/>）"], vec!["○活用可能な主な手続等の一覧", "表"]];
+        let pages = vec![
+            vec!["関連URL：x（<https://a.jp/>）"],
+            vec!["○活用可能な主な手続等の一覧", "表"],
+        ];
         assert_eq!(kinds(&pages), [BlockKind::Links, BlockKind::Appendix]);
     }
 

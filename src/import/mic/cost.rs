@@ -65,12 +65,19 @@ pub fn parse(lines: &[&str]) -> Option<CostFact> {
         .filter(|l| !l.trim().is_empty() && !is_caption(l))
         .map(|l| l.split('\t').map(|c| c.trim().replace("**", "")).collect())
         .collect();
-    let cells = if rows.iter().any(|r| is_header_row(r)) { two_column(&rows) } else { one_column(&rows) };
+    let cells = if rows.iter().any(|r| is_header_row(r)) {
+        two_column(&rows)
+    } else {
+        one_column(&rows)
+    };
     let mut reader = Reader::default();
     for (side, text) in cells {
         reader.read(side, &text);
     }
-    let fact = CostFact { initial: reader.initial, running: reader.running };
+    let fact = CostFact {
+        initial: reader.initial,
+        running: reader.running,
+    };
     (fact.initial.is_some() || fact.running.is_some()).then_some(fact)
 }
 
@@ -103,7 +110,12 @@ fn two_column(rows: &[Vec<String>]) -> Vec<(Option<Side>, String)> {
         let mid = row.len().div_ceil(2);
         let (left, right) = row.split_at(mid);
         for (side, half) in [(Side::Initial, left), (Side::Running, right)] {
-            let text = half.iter().filter(|c| !c.is_empty()).copied().collect::<Vec<_>>().join("\t");
+            let text = half
+                .iter()
+                .filter(|c| !c.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\t");
             if !text.is_empty() {
                 cells.push((Some(side), text));
             }
@@ -115,8 +127,19 @@ fn two_column(rows: &[Vec<String>]) -> Vec<(Option<Side>, String)> {
 /// One cell per line; the side follows the headers, except that when both
 /// headers come before the first (内訳), the labels alternate sides.
 fn one_column(rows: &[Vec<String>]) -> Vec<(Option<Side>, String)> {
-    let texts: Vec<String> = rows.iter().map(|r| r.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join("\t")).collect();
-    let first_label = texts.iter().position(|t| t.starts_with("(内訳)") || t.starts_with("（内訳）"));
+    let texts: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect();
+    let first_label = texts
+        .iter()
+        .position(|t| t.starts_with("(内訳)") || t.starts_with("（内訳）"));
     let headers_first = first_label.is_some_and(|i| {
         texts[..i].iter().any(|t| is_header(t, "イニシャル")) && texts[..i].iter().any(|t| is_header(t, "ランニング"))
     });
@@ -135,7 +158,7 @@ fn one_column(rows: &[Vec<String>]) -> Vec<(Option<Side>, String)> {
             None
         };
         if let Some(k) = label {
-            side = Some(if seen[k] % 2 == 0 { Side::Initial } else { Side::Running });
+            side = Some(if seen[k].is_multiple_of(2) { Side::Initial } else { Side::Running });
             seen[k] += 1;
         } else if is_header(&text, "イニシャル") {
             side = Some(Side::Initial);
@@ -206,7 +229,10 @@ impl Reader {
 }
 
 fn label(text: &str) -> Option<(Mode, String)> {
-    for (prefixes, mode) in [(["(内訳)", "（内訳）"], Mode::Breakdown), (["(備考)", "（備考）"], Mode::Notes)] {
+    for (prefixes, mode) in [
+        (["(内訳)", "（内訳）"], Mode::Breakdown),
+        (["(備考)", "（備考）"], Mode::Notes),
+    ] {
         for p in prefixes {
             if let Some(rest) = text.strip_prefix(p) {
                 return Some((mode, rest.trim().to_string()));
@@ -289,7 +315,14 @@ fn read_breakdown_item(side: &mut CostSide, text: &str) {
     let (item, printed) = match AMOUNT_AT_END.captures(text) {
         Some(c) => {
             let m = c.get(1).map_or("", |m| m.as_str());
-            (text[..text.len() - m.len()].trim().trim_start_matches('・').trim().to_string(), Some(m.to_string()))
+            (
+                text[..text.len() - m.len()]
+                    .trim()
+                    .trim_start_matches('・')
+                    .trim()
+                    .to_string(),
+                Some(m.to_string()),
+            )
         }
         None => (text.trim_start_matches('・').trim().to_string(), None),
     };

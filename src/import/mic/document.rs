@@ -33,10 +33,12 @@ pub struct CaseText<'a> {
     pub line: usize,
 }
 
-static CHAPTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:自治体DX推進参考事例集【第2\.0版】\s*)?【(\d)\.\s*([^】]+)】\s*$").expect("valid regex"));
+static CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:自治体DX推進参考事例集【第2\.0版】\s*)?【(\d)\.\s*([^】]+)】\s*$").expect("valid regex")
+});
 
-static TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*(.+?)\s*【([^】]+)】\s*$").expect("valid regex"));
+static TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*(.+?)\s*【([^】]+)】\s*$").expect("valid regex"));
 
 /// A title line `N タイトル【団体名】`: (number, title, organisation).
 pub fn title_line(line: &str) -> Option<(u32, String, String)> {
@@ -74,7 +76,13 @@ fn read_chapter<'a>(lines: &[&'a str], offset: usize, number: u32, name: &str) -
     let labels = lines.iter().find_map(|l| content_labels(l)).unwrap_or_default();
     let body_start = layout.map_or(0, |i| i + 1);
     let cases = split_cases(&lines[body_start..], offset + body_start, &toc);
-    Chapter { number, name: name.to_string(), toc, labels, cases }
+    Chapter {
+        number,
+        name: name.to_string(),
+        toc,
+        labels,
+        cases,
+    }
 }
 
 /// Splits a chapter body into cases. Case N starts at the first title line
@@ -86,9 +94,18 @@ fn split_cases<'a>(lines: &[&'a str], offset: usize, toc: &[TocEntry]) -> Vec<Ca
     for (i, line) in lines.iter().enumerate() {
         let expected = cases.last().map_or(1, |c| c.number + 1);
         if let Some((number, title, organization)) = title_line(line) {
-            let fits_toc = toc.iter().find(|e| e.number == number).is_none_or(|e| e.organization == organization);
+            let fits_toc = toc
+                .iter()
+                .find(|e| e.number == number)
+                .is_none_or(|e| e.organization == organization);
             if number == expected && fits_toc {
-                cases.push(CaseText { number, title, organization, pages: vec![Vec::new()], line: offset + i + 1 });
+                cases.push(CaseText {
+                    number,
+                    title,
+                    organization,
+                    pages: vec![Vec::new()],
+                    line: offset + i + 1,
+                });
                 continue;
             }
             if let Some(case) = cases.last_mut()
@@ -128,7 +145,14 @@ mod tests {
     #[test]
     fn title_lines_give_number_title_and_organisation() {
         let t = title_line("1 マイナンバーカードを利用した鏡野町電子申請・届出システム【岡山県鏡野町】");
-        assert_eq!(t, Some((1, "マイナンバーカードを利用した鏡野町電子申請・届出システム".into(), "岡山県鏡野町".into())));
+        assert_eq!(
+            t,
+            Some((
+                1,
+                "マイナンバーカードを利用した鏡野町電子申請・届出システム".into(),
+                "岡山県鏡野町".into()
+            ))
+        );
         assert_eq!(title_line("【参考情報】 鏡野町人口：1.2万人"), None);
     }
 
@@ -154,6 +178,13 @@ mod tests {
     #[test]
     fn content_labels_are_read_from_the_layout_table() {
         let line = "<table><tr><td>事業内容ラベル:</td><td>オンライン申請</td><td>窓口改革</td></tr><tr><td></td><td>広報・情報公開</td></tr></table>";
-        assert_eq!(content_labels(line), Some(vec!["オンライン申請".into(), "窓口改革".into(), "広報・情報公開".into()]));
+        assert_eq!(
+            content_labels(line),
+            Some(vec![
+                "オンライン申請".into(),
+                "窓口改革".into(),
+                "広報・情報公開".into()
+            ])
+        );
     }
 }

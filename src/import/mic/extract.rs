@@ -52,29 +52,45 @@ pub struct CaseFacts {
 /// Reads one case. `None` when its organisation is not a known prefecture
 /// or municipality (the caller reports it).
 pub fn extract(chapter: &Chapter, case: &CaseText) -> Result<CaseFacts, String> {
-    let (prefecture, municipality) = names::split_organization(&case.organization)
-        .ok_or_else(|| format!("case {}-{}: `{}` does not start with a prefecture", chapter.number, case.number, case.organization))?;
+    let (prefecture, municipality) = names::split_organization(&case.organization).ok_or_else(|| {
+        format!(
+            "case {}-{}: `{}` does not start with a prefecture",
+            chapter.number, case.number, case.organization
+        )
+    })?;
     let toc = chapter.toc.iter().find(|e| e.number == case.number).cloned();
     let blocks = dedupe(blocks::split(&case.pages));
     let mut warnings = Vec::new();
     if toc.is_none() {
         warnings.push("the case is not listed in the table of contents: no section or page".to_string());
     }
-    let tags = toc.iter().map(|e| e.subsection.clone()).filter(|s| chapter.labels.contains(s)).collect();
+    let tags = toc
+        .iter()
+        .map(|e| e.subsection.clone())
+        .filter(|s| chapter.labels.contains(s))
+        .collect();
     let (point, lead) = point_and_lead(&blocks);
     let effects_lines = lines_of(&blocks, BlockKind::Effects);
     let cost = cost::parse(&lines_of(&blocks, BlockKind::Cost));
-    let schedule = non_empty(&blocks, BlockKind::Schedule).then(|| schedule::parse(&lines_of(&blocks, BlockKind::Schedule)));
+    let schedule =
+        non_empty(&blocks, BlockKind::Schedule).then(|| schedule::parse(&lines_of(&blocks, BlockKind::Schedule)));
     let vendor = non_empty(&blocks, BlockKind::Vendors).then(|| vendor::parse(&lines_of(&blocks, BlockKind::Vendors)));
-    let contact_blocks: Vec<Vec<&str>> = blocks::of_kind(&blocks, BlockKind::Contact).map(|b| b.lines.clone()).collect();
-    let population = blocks::of_kind(&blocks, BlockKind::Reference).flat_map(|b| b.lines.iter()).find_map(|l| reference::population(l));
+    let contact_blocks: Vec<Vec<&str>> = blocks::of_kind(&blocks, BlockKind::Contact)
+        .map(|b| b.lines.clone())
+        .collect();
+    let population = blocks::of_kind(&blocks, BlockKind::Reference)
+        .flat_map(|b| b.lines.iter())
+        .find_map(|l| reference::population(l));
     let mut link_lines = lines_of(&blocks, BlockKind::Links);
     link_lines.extend(lines_of(&blocks, BlockKind::Awards));
     if let Some(p) = &population
         && !case.organization.ends_with(&p.name)
         && !p.name.ends_with(municipality.as_deref().unwrap_or(prefecture.name()))
     {
-        warnings.push(format!("the population line names `{}`, not `{}`", p.name, case.organization));
+        warnings.push(format!(
+            "the population line names `{}`, not `{}`",
+            p.name, case.organization
+        ));
     }
     Ok(CaseFacts {
         chapter_number: chapter.number,
@@ -100,7 +116,13 @@ pub fn extract(chapter: &Chapter, case: &CaseText) -> Result<CaseFacts, String> 
         population,
         links: reference::links(&link_lines),
         awards: reference::awards(&lines_of(&blocks, BlockKind::Awards)),
-        reference_text: to_markdown(&[lines_of(&blocks, BlockKind::Reference), lines_of(&blocks, BlockKind::Awards)].concat()),
+        reference_text: to_markdown(
+            &[
+                lines_of(&blocks, BlockKind::Reference),
+                lines_of(&blocks, BlockKind::Awards),
+            ]
+            .concat(),
+        ),
         links_text: to_markdown(&lines_of(&blocks, BlockKind::Links)),
         appendix: to_markdown(&lines_of(&blocks, BlockKind::Appendix)),
         warnings,
@@ -146,9 +168,18 @@ fn point_and_lead(blocks: &[Block]) -> (Option<String>, String) {
         t.starts_with('➤') || t.starts_with("Point")
     });
     if let Some(i) = arrow {
-        let text = lines[i].trim().trim_start_matches("- ").trim_start_matches('➤').trim_start_matches("Point");
+        let text = lines[i]
+            .trim()
+            .trim_start_matches("- ")
+            .trim_start_matches('➤')
+            .trim_start_matches("Point");
         let text = text.trim_start_matches(['▶', ' ']).trim();
-        let rest: Vec<&str> = lines.iter().enumerate().filter(|(k, _)| *k != i).map(|(_, l)| *l).collect();
+        let rest: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != i)
+            .map(|(_, l)| *l)
+            .collect();
         let point = (!text.is_empty()).then(|| text.replace("**", ""));
         return (point, to_markdown(&rest));
     }
@@ -160,15 +191,27 @@ fn point_and_lead(blocks: &[Block]) -> (Option<String>, String) {
 }
 
 fn clean_item(line: &str) -> String {
-    line.trim().trim_start_matches("- ").trim_start_matches(['・', '○', '●', '◆', '■', ' ']).replace("**", "").trim().to_string()
+    line.trim()
+        .trim_start_matches("- ")
+        .trim_start_matches(['・', '○', '●', '◆', '■', ' '])
+        .replace("**", "")
+        .trim()
+        .to_string()
 }
 
 /// Effects as single sentences: the bullet lines, or every line when the
 /// block has no bullets.
 fn effect_items(lines: &[&str]) -> Vec<String> {
-    let usable: Vec<&str> = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty() && !l.contains('\t') && !l.contains('<')).collect();
-    let bullets: Vec<&str> =
-        usable.iter().copied().filter(|l| l.starts_with("- ") || l.starts_with(['・', '○', '●', '◆', '■'])).collect();
+    let usable: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && !l.contains('\t') && !l.contains('<'))
+        .collect();
+    let bullets: Vec<&str> = usable
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("- ") || l.starts_with(['・', '○', '●', '◆', '■']))
+        .collect();
     let chosen = if bullets.is_empty() { usable } else { bullets };
     let mut items: Vec<String> = Vec::new();
     for item in chosen.iter().map(|l| clean_item(l)).filter(|i| i.chars().count() > 4) {

@@ -45,13 +45,20 @@ pub fn parse(lines: &[&str]) -> Vec<Exchange> {
     }
     exchanges
         .into_iter()
-        .map(|(question, answer)| Exchange { question, answer: to_markdown(&answer) })
+        .map(|(question, answer)| Exchange {
+            question,
+            answer: to_markdown(&answer),
+        })
         .filter(|e| !e.question.is_empty() || !e.answer.trim().is_empty())
         .collect()
 }
 
 fn clean(line: &str) -> String {
-    line.trim().trim_start_matches("- ").replace("**", "").trim().to_string()
+    line.trim()
+        .trim_start_matches("- ")
+        .replace("**", "")
+        .trim()
+        .to_string()
 }
 
 /// `(総務省)`, `（鏡野町）`: who speaks next.
@@ -66,8 +73,11 @@ fn is_speaker(text: &str) -> bool {
 /// A short line ending in a request or a question mark.
 pub fn is_question(text: &str) -> bool {
     let short = text.chars().count() <= 90;
-    let ends = ["ください。", "ください", "ください？", "か？", "か?", "か。"].iter().any(|e| text.ends_with(e));
-    short && ends && !text.starts_with(['・', '※', '○', '●', '【']) && !text.contains("。また、") || text.ends_with("教えてください。")
+    let ends = ["ください。", "ください", "ください？", "か？", "か?", "か。"]
+        .iter()
+        .any(|e| text.ends_with(e));
+    short && ends && !text.starts_with(['・', '※', '○', '●', '【']) && !text.contains("。また、")
+        || text.ends_with("教えてください。")
 }
 
 #[cfg(test)]
@@ -76,7 +86,15 @@ mod tests {
 
     #[test]
     fn questions_become_headings_and_speakers_are_dropped() {
-        let lines = ["取組の経緯・きっかけを教えてください。", "", "回答の本文です。", "", "(山口県)", "**近況を教えてください。**", "近況の本文。"];
+        let lines = [
+            "取組の経緯・きっかけを教えてください。",
+            "",
+            "回答の本文です。",
+            "",
+            "(山口県)",
+            "**近況を教えてください。**",
+            "近況の本文。",
+        ];
         let ex = parse(&lines);
         assert_eq!(ex.len(), 2);
         assert_eq!(ex[0].question, "取組の経緯・きっかけを教えてください。");
@@ -86,7 +104,11 @@ mod tests {
 
     #[test]
     fn a_question_over_two_lines_is_one_heading() {
-        let lines = ["導入に当たって要したおおよそのコストを教えてください。", "また、財政的なものに限らず、国などの支援策を活用していたら教えてください。", "回答。"];
+        let lines = [
+            "導入に当たって要したおおよそのコストを教えてください。",
+            "また、財政的なものに限らず、国などの支援策を活用していたら教えてください。",
+            "回答。",
+        ];
         let ex = parse(&lines);
         assert_eq!(ex.len(), 1);
         assert!(ex[0].question.ends_with("活用していたら教えてください。"));

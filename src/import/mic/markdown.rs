@@ -96,7 +96,11 @@ pub fn markdown_table(rows: &[Vec<String>]) -> String {
 
 /// Text of a table cell: HTML removed, list items joined, `|` escaped.
 fn cell_text(cell: &str) -> String {
-    let text = if cell.contains('<') { inline_html(cell, " ・") } else { cell.to_string() };
+    let text = if cell.contains('<') {
+        inline_html(cell, " ・")
+    } else {
+        cell.to_string()
+    };
     let text = text.trim().trim_start_matches('・').trim().to_string();
     text.replace('|', "\\|")
 }
@@ -122,7 +126,10 @@ fn html_table(line: &str) -> String {
         })
         .filter(|r: &Vec<String>| !r.is_empty())
         .collect();
-    let after = line.rfind("</table>").map(|i| strip_tags(&line[i + 8..])).unwrap_or_default();
+    let after = line
+        .rfind("</table>")
+        .map(|i| strip_tags(&line[i + 8..]))
+        .unwrap_or_default();
     let mut parts = Vec::new();
     for text in [before.trim().to_string()] {
         if !text.is_empty() {
@@ -185,7 +192,12 @@ pub fn strip_tags(html: &str) -> String {
             }
             (true, '>') => {
                 in_tag = false;
-                let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 if matches!(name.as_str(), "p" | "br" | "tr" | "div") {
                     out.push('\n');
                 } else if matches!(name.as_str(), "td" | "th") {
@@ -205,7 +217,11 @@ pub fn strip_tags(html: &str) -> String {
 }
 
 fn decode_entities(s: &str) -> String {
-    s.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+    s.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -215,7 +231,10 @@ mod tests {
     #[test]
     fn tab_separated_rows_become_a_table() {
         let md = to_markdown(&["対象者\t主な内容", "新任職員向け\t・DXの基礎", "", "後の文"]);
-        assert_eq!(md, "| 対象者 | 主な内容 |\n|---|---|\n| 新任職員向け | DXの基礎 |\n\n後の文\n");
+        assert_eq!(
+            md,
+            "| 対象者 | 主な内容 |\n|---|---|\n| 新任職員向け | DXの基礎 |\n\n後の文\n"
+        );
     }
 
     #[test]

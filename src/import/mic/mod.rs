@@ -39,7 +39,10 @@ pub struct MicImport {
 impl MicImport {
     /// `(file name, file text)` pairs for [`crate::import::write_cases`].
     pub fn files(&self) -> Vec<(String, String)> {
-        self.cases.iter().map(|c| (c.file_name.clone(), c.text.clone())).collect()
+        self.cases
+            .iter()
+            .map(|c| (c.file_name.clone(), c.text.clone()))
+            .collect()
     }
 }
 
@@ -85,7 +88,9 @@ pub const FIELDS: [&str; 12] = [
 /// Imports a publication given as bytes; rejects text that is not UTF-8
 /// (a Shift_JIS file, say) with the offset of the first bad byte.
 pub fn import_bytes(bytes: &[u8]) -> Result<MicImport, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 { offset: e.valid_up_to() })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
     import(text)
 }
 
@@ -110,14 +115,21 @@ pub fn import(text: &str) -> Result<MicImport, ImportError> {
         }
     }
     if cases.is_empty() {
-        return Err(ImportError::NotMic { reason: "no case title line `N タイトル【団体名】` was found".to_string() });
+        return Err(ImportError::NotMic {
+            reason: "no case title line `N タイトル【団体名】` was found".to_string(),
+        });
     }
     Ok(MicImport { cases, warnings })
 }
 
 /// The title, publisher and date printed on the first page.
 fn publication(lines: &[&str]) -> Result<Publication, ImportError> {
-    let head: Vec<&str> = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).take(12).collect();
+    let head: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .take(12)
+        .collect();
     let title = head
         .iter()
         .find(|l| l.starts_with("自治体DX推進参考事例集"))
@@ -125,12 +137,23 @@ fn publication(lines: &[&str]) -> Result<Publication, ImportError> {
         .ok_or_else(|| ImportError::NotMic {
             reason: format!(
                 "the first page does not carry the title 自治体DX推進参考事例集 (it starts with `{}`)",
-                head.first().map(|l| l.chars().take(40).collect::<String>()).unwrap_or_default()
+                head.first()
+                    .map(|l| l.chars().take(40).collect::<String>())
+                    .unwrap_or_default()
             ),
         })?;
-    let publisher = if head.contains(&"総務省") { "総務省" } else { "総務省（推定）" }.to_string();
+    let publisher = if head.contains(&"総務省") {
+        "総務省"
+    } else {
+        "総務省（推定）"
+    }
+    .to_string();
     let published = head.iter().find_map(|l| reiwa_date(l));
-    Ok(Publication { publisher, title, published })
+    Ok(Publication {
+        publisher,
+        title,
+        published,
+    })
 }
 
 /// `令和6年4月24日` → `2024-04-24`.
@@ -140,7 +163,11 @@ fn reiwa_date(line: &str) -> Option<String> {
     let (m, rest) = rest.split_once('月')?;
     let d = rest.strip_suffix('日')?;
     let year = 2018 + if y == "元" { 1 } else { y.parse::<i32>().ok()? };
-    Some(format!("{year:04}-{:02}-{:02}", m.parse::<u32>().ok()?, d.parse::<u32>().ok()?))
+    Some(format!(
+        "{year:04}-{:02}-{:02}",
+        m.parse::<u32>().ok()?,
+        d.parse::<u32>().ok()?
+    ))
 }
 
 /// A chapter whose TOC lists more cases than its pages hold, or whose
@@ -171,7 +198,10 @@ fn check_complete(chapter: &document::Chapter) -> Result<(), ImportError> {
     if let Some(last) = chapter.cases.last() {
         let closing = last.pages.iter().flatten().any(|l| {
             let t = l.trim();
-            t.starts_with("【参考情報】") || t.starts_with("【担当部署】") || t.starts_with("担当部署") || t.starts_with("関連URL")
+            t.starts_with("【参考情報】")
+                || t.starts_with("【担当部署】")
+                || t.starts_with("担当部署")
+                || t.starts_with("関連URL")
         });
         if !closing {
             return Err(ImportError::Truncated {
@@ -195,20 +225,31 @@ fn finish(facts: &CaseFacts, publication: &Publication) -> Result<ImportedCase, 
     let file_name = format!("{id}.md");
     let text = render::render(&id, facts, publication);
     let path = Path::new("cases").join(&file_name);
-    let case = crate::case::parse(&path, &text, &BandScheme::mic()).map_err(|diagnostics| ImportError::InvalidOutput {
-        file: file_name.clone(),
-        messages: diagnostics.iter().map(|d| format!("line {}: {}", d.line, d.message)).collect(),
-    })?;
+    let case =
+        crate::case::parse(&path, &text, &BandScheme::mic()).map_err(|diagnostics| ImportError::InvalidOutput {
+            file: file_name.clone(),
+            messages: diagnostics
+                .iter()
+                .map(|d| format!("line {}: {}", d.line, d.message))
+                .collect(),
+        })?;
     let mut report = report(&id, facts);
     if romaji.is_none() {
-        report.warnings.push(format!("no romanisation for `{}`; the id has no name part", facts.organization));
+        report.warnings.push(format!(
+            "no romanisation for `{}`; the id has no name part",
+            facts.organization
+        ));
     }
     report.check_warnings = case.warnings.iter().map(|d| d.message.clone()).collect();
     if case.band.is_some() && !report.found.contains(&"band") {
         report.found.push("band");
         report.missing.retain(|f| *f != "band");
     }
-    Ok(ImportedCase { file_name, text, report })
+    Ok(ImportedCase {
+        file_name,
+        text,
+        report,
+    })
 }
 
 fn report(id: &str, f: &CaseFacts) -> CaseReport {
@@ -217,13 +258,21 @@ fn report(id: &str, f: &CaseFacts) -> CaseReport {
         match field {
             "point" => f.point.is_some(),
             "population" => f.population.is_some(),
-            "band" => f.population.is_some() || f.toc.as_ref().is_some_and(|t| render::band_for_label(&t.label).is_some()),
+            "band" => {
+                f.population.is_some()
+                    || f.toc
+                        .as_ref()
+                        .is_some_and(|t| render::band_for_label(&t.label).is_some())
+            }
             "initial_cost" => cost_side(f.cost.as_ref().and_then(|c| c.initial.as_ref())),
             "running_cost" => cost_side(f.cost.as_ref().and_then(|c| c.running.as_ref())),
             "lead_time" => f.schedule.as_ref().is_some_and(|s| s.lead_time.is_some()),
             "milestones" => f.schedule.as_ref().is_some_and(|s| !s.milestones.is_empty()),
             "vendors" => f.vendor.as_ref().is_some_and(|v| !v.vendors.is_empty()),
-            "operation_mode" => f.vendor.as_ref().is_some_and(|v| v.delivery.is_some() || v.hosting.is_some()),
+            "operation_mode" => f
+                .vendor
+                .as_ref()
+                .is_some_and(|v| v.delivery.is_some() || v.hosting.is_some()),
             "contact" => f.contact.as_ref().is_some_and(|c| c.department.is_some()),
             "interview" => f.interview.iter().any(|e| !e.question.is_empty()),
             "links" => !f.links.is_empty(),
@@ -238,7 +287,9 @@ fn report(id: &str, f: &CaseFacts) -> CaseReport {
     if let Some(v) = &f.vendor {
         warnings.extend(v.warnings.iter().cloned());
         if v.vendors.len() > 1 && !v.services.is_empty() {
-            warnings.push("services cannot be matched to one of several vendors; they are listed in the body only".to_string());
+            warnings.push(
+                "services cannot be matched to one of several vendors; they are listed in the body only".to_string(),
+            );
         }
         if v.vendors.is_empty() && !v.services.is_empty() {
             warnings.push("services without a vendor are listed in the body only".to_string());
@@ -249,9 +300,18 @@ fn report(id: &str, f: &CaseFacts) -> CaseReport {
     {
         warnings.push("several departments are printed; the first is in `contact:`, all are in the body".to_string());
     }
-    for side in [f.cost.as_ref().and_then(|c| c.initial.as_ref()), f.cost.as_ref().and_then(|c| c.running.as_ref())].into_iter().flatten() {
+    for side in [
+        f.cost.as_ref().and_then(|c| c.initial.as_ref()),
+        f.cost.as_ref().and_then(|c| c.running.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if side.amount.is_none() && !side.printed.is_empty() {
-            warnings.push(format!("cost `{}` is not an amount; kept in the body only", side.printed));
+            warnings.push(format!(
+                "cost `{}` is not an amount; kept in the body only",
+                side.printed
+            ));
         }
     }
     if f.population.is_none() {

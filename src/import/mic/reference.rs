@@ -34,7 +34,12 @@ pub fn population(line: &str) -> Option<PopulationFact> {
         }
         _ => None,
     };
-    Some(PopulationFact { name: caps[1].to_string(), count, as_of, text: line.trim().to_string() })
+    Some(PopulationFact {
+        name: caps[1].to_string(),
+        count,
+        as_of,
+        text: line.trim().to_string(),
+    })
 }
 
 /// `1.2` 万 → 12000, `7,974` → 7974; exact decimal arithmetic, no floats.
@@ -58,7 +63,12 @@ pub fn persons(number: &str, man: bool) -> Option<u64> {
 fn iso_date(era: &str, year: &str, month: &str, day: &str) -> Option<String> {
     let base = if era == "令和" { 2018 } else { 1988 };
     let year: i32 = if year == "元" { 1 } else { year.parse().ok()? };
-    let text = format!("{:04}-{:02}-{:02}", base + year, month.parse::<u32>().ok()?, day.parse::<u32>().ok()?);
+    let text = format!(
+        "{:04}-{:02}-{:02}",
+        base + year,
+        month.parse::<u32>().ok()?,
+        day.parse::<u32>().ok()?
+    );
     text.parse::<IsoDate>().ok().map(|_| text)
 }
 
@@ -100,8 +110,12 @@ pub fn links(lines: &[&str]) -> Vec<LinkFact> {
 /// `関連URL：題名（<` → `題名`.
 fn label_text(text: &str) -> String {
     let t = text.trim();
-    let t = t.strip_prefix("関連URL").map_or(t, |r| r.trim_start_matches(['：', ':', ' ']));
-    let t = t.strip_prefix("受賞歴等").map_or(t, |r| r.trim_start_matches(['：', ':', ' ']));
+    let t = t
+        .strip_prefix("関連URL")
+        .map_or(t, |r| r.trim_start_matches(['：', ':', ' ']));
+    let t = t
+        .strip_prefix("受賞歴等")
+        .map_or(t, |r| r.trim_start_matches(['：', ':', ' ']));
     t.trim_end_matches(['<', '（', '(', ' ', '　']).trim().to_string()
 }
 
@@ -136,7 +150,10 @@ mod tests {
     #[test]
     fn population_line_gives_count_and_date() {
         let p = population("【参考情報】 鏡野町人口：1.2万人（令和5年1月1日現在）").expect("population");
-        assert_eq!((p.name.as_str(), p.count, p.as_of.as_deref()), ("鏡野町", 12_000, Some("2023-01-01")));
+        assert_eq!(
+            (p.name.as_str(), p.count, p.as_of.as_deref()),
+            ("鏡野町", 12_000, Some("2023-01-01"))
+        );
         let p = population("【参考情報】 静岡県人口：363.4万人(令和5年1月1日現在)").expect("population");
         assert_eq!(p.count, 3_634_000);
         let p = population("【参考情報】 酒田市人口：9.6万人（令和6年2月29日現在）").expect("population");
@@ -152,14 +169,24 @@ mod tests {
             "デジタル庁（https://www.digital.go.jp/a.pdf）",
         ];
         let l = links(&lines);
-        assert_eq!(l[0], LinkFact { title: "愛媛県・市町DX推進会議公式note".into(), url: "https://ehime-pref.note.jp/".into() });
+        assert_eq!(
+            l[0],
+            LinkFact {
+                title: "愛媛県・市町DX推進会議公式note".into(),
+                url: "https://ehime-pref.note.jp/".into()
+            }
+        );
         assert_eq!(l[1].title, "デジタル庁");
         assert_eq!(l[1].url, "https://www.digital.go.jp/a.pdf");
     }
 
     #[test]
     fn award_lines_drop_the_label() {
-        let a = awards(&["受賞歴等：令和4年度 デジ田甲子園 実装部門出場", "", "(<https://www.cas.go.jp/x.html>)"]);
+        let a = awards(&[
+            "受賞歴等：令和4年度 デジ田甲子園 実装部門出場",
+            "",
+            "(<https://www.cas.go.jp/x.html>)",
+        ]);
         assert_eq!(a, ["令和4年度 デジ田甲子園 実装部門出場"]);
     }
 }

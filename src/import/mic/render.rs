@@ -36,7 +36,11 @@ pub fn band_for_label(label: &str) -> Option<&'static str> {
 
 /// The whole file text.
 pub fn render(id: &str, facts: &CaseFacts, publication: &Publication) -> String {
-    format!("---\n{}---\n{}", to_yaml(&front_matter(id, facts, publication)), body(facts, publication))
+    format!(
+        "---\n{}---\n{}",
+        to_yaml(&front_matter(id, facts, publication)),
+        body(facts, publication)
+    )
 }
 
 fn s(text: impl Into<String>) -> Value {
@@ -75,7 +79,10 @@ fn front_matter(id: &str, f: &CaseFacts, publication: &Publication) -> Value {
         root.push("effects", Value::Seq(f.effects.iter().map(s).collect()));
     }
     if !f.links.is_empty() {
-        let links = f.links.iter().map(|l| Value::Map(vec![("title".into(), s(&l.title)), ("url".into(), s(&l.url))]));
+        let links = f
+            .links
+            .iter()
+            .map(|l| Value::Map(vec![("title".into(), s(&l.title)), ("url".into(), s(&l.url))]));
         root.push("links", Value::Seq(links.collect()));
     }
     if !f.awards.is_empty() {
@@ -99,7 +106,11 @@ fn source_value(f: &CaseFacts, publication: &Publication) -> Value {
 
 /// The common tax treatment, when both sides agree.
 fn common_tax(cost: &CostFact) -> Option<Tax> {
-    let taxes: Vec<Option<Tax>> = [&cost.initial, &cost.running].iter().filter_map(|s| s.as_ref()).map(|s| s.tax).collect();
+    let taxes: Vec<Option<Tax>> = [&cost.initial, &cost.running]
+        .iter()
+        .filter_map(|s| s.as_ref())
+        .map(|s| s.tax)
+        .collect();
     let first = *taxes.first()?;
     taxes.iter().all(|t| *t == first).then_some(first).flatten()
 }
@@ -151,7 +162,10 @@ fn schedule_value(f: &CaseFacts) -> Option<Value> {
     let mut map = Value::map();
     map.push_opt("lead_time", schedule.lead_time.map(|l| s(l.label())));
     if !schedule.milestones.is_empty() {
-        let items = schedule.milestones.iter().map(|m| Value::Map(vec![("date".into(), s(&m.date)), ("event".into(), s(&m.event))]));
+        let items = schedule
+            .milestones
+            .iter()
+            .map(|m| Value::Map(vec![("date".into(), s(&m.date)), ("event".into(), s(&m.event))]));
         map.push("milestones", Value::Seq(items.collect()));
     }
     matches!(&map, Value::Map(e) if !e.is_empty()).then_some(map)
@@ -162,7 +176,10 @@ fn push_vendors(root: &mut Value, f: &CaseFacts) {
     if !v.vendors.is_empty() {
         let items: Vec<Value> = if v.vendors.len() == 1 && !v.services.is_empty() {
             let services = Value::Seq(v.services.iter().map(s).collect());
-            vec![Value::Map(vec![("name".into(), s(&v.vendors[0])), ("services".into(), services)])]
+            vec![Value::Map(vec![
+                ("name".into(), s(&v.vendors[0])),
+                ("services".into(), services),
+            ])]
         } else {
             v.vendors.iter().map(s).collect()
         };
@@ -198,7 +215,12 @@ fn body(f: &CaseFacts, publication: &Publication) -> String {
             sections.push((heading.to_string(), text.trim_end().to_string()));
         }
     };
-    let point = [f.point.clone().unwrap_or_default(), f.lead.clone()].iter().filter(|t| !t.trim().is_empty()).cloned().collect::<Vec<_>>().join("\n\n");
+    let point = [f.point.clone().unwrap_or_default(), f.lead.clone()]
+        .iter()
+        .filter(|t| !t.trim().is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n\n");
     push("Point", point);
     push("事業の概要", f.overview.clone());
     push("事業効果", f.effects_text.clone());
@@ -220,8 +242,16 @@ fn body(f: &CaseFacts, publication: &Publication) -> String {
 }
 
 fn cost_text(cost: &CostFact) -> String {
-    let mut rows = vec![vec!["区分".to_string(), "金額".to_string(), "内訳".to_string(), "備考".to_string()]];
-    for (label, side) in [("イニシャルコスト", &cost.initial), ("ランニングコスト（1年あたり）", &cost.running)] {
+    let mut rows = vec![vec![
+        "区分".to_string(),
+        "金額".to_string(),
+        "内訳".to_string(),
+        "備考".to_string(),
+    ]];
+    for (label, side) in [
+        ("イニシャルコスト", &cost.initial),
+        ("ランニングコスト（1年あたり）", &cost.running),
+    ] {
         let Some(side) = side else { continue };
         rows.push(side_row(label, side));
     }
@@ -240,18 +270,30 @@ fn side_row(label: &str, side: &CostSide) -> Vec<String> {
         .collect::<Vec<_>>()
         .join("<br>");
     let cell = |t: &str| t.replace('|', "\\|");
-    vec![format!("{label}{tax}"), cell(&side.printed), cell(&breakdown), cell(&side.notes.join(" "))]
+    vec![
+        format!("{label}{tax}"),
+        cell(&side.printed),
+        cell(&breakdown),
+        cell(&side.notes.join(" ")),
+    ]
 }
 
 fn schedule_text(f: &CaseFacts) -> String {
-    let Some(schedule) = &f.schedule else { return String::new() };
+    let Some(schedule) = &f.schedule else {
+        return String::new();
+    };
     let mut parts = Vec::new();
     if let Some(printed) = &schedule.lead_time_printed {
         parts.push(format!("検討開始から導入までの期間：{printed}"));
     }
     if !schedule.milestones.is_empty() {
         let mut rows = vec![vec!["時期".to_string(), "内容".to_string()]];
-        rows.extend(schedule.milestones.iter().map(|m| vec![m.printed.clone(), m.event.replace('|', "\\|")]));
+        rows.extend(
+            schedule
+                .milestones
+                .iter()
+                .map(|m| vec![m.printed.clone(), m.event.replace('|', "\\|")]),
+        );
         parts.push(markdown_table(&rows));
     }
     parts.extend(schedule.other_lines.iter().cloned());
@@ -260,9 +302,8 @@ fn schedule_text(f: &CaseFacts) -> String {
 
 fn vendor_text(f: &CaseFacts) -> String {
     let Some(v) = &f.vendor else { return String::new() };
-    let line = |label: &str, values: &[String]| {
-        (!values.is_empty()).then(|| format!("- {label}：{}", values.join(" ")))
-    };
+    let line =
+        |label: &str, values: &[String]| (!values.is_empty()).then(|| format!("- {label}：{}", values.join(" ")));
     [
         line("サービス提供事業者", &v.vendors_printed),
         line("サービス名", &v.services_printed),

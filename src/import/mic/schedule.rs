@@ -41,7 +41,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let year = r"(?:\d{1,2}|元)";
     let rest = r"(?:年度|年(?:\d{1,2}月)?|[.．]\d{1,2}(?:[.．]\d{1,2})?月?)?";
     let end = format!(r"(?:{era}\s*{year}{rest}|\d{{1,2}}月?)");
-    Regex::new(&format!(r"^({era}\s*{year}{rest}(?:\s*[~～〜\-－]\s*(?:{end})?)?)(?:\s+|\t|$)(.*)$")).expect("valid regex")
+    Regex::new(&format!(
+        r"^({era}\s*{year}{rest}(?:\s*[~～〜\-－]\s*(?:{end})?)?)(?:\s+|\t|$)(.*)$"
+    ))
+    .expect("valid regex")
 });
 
 /// Reads the lines of a スケジュール block.
@@ -76,15 +79,25 @@ pub fn parse(lines: &[&str]) -> ScheduleFact {
         }
     }
     let simplified = |pick: fn(&MilestoneFact) -> bool| {
-        fact.milestones.iter().filter(|m| pick(m)).map(|m| format!("`{}`", m.printed)).collect::<Vec<_>>()
+        fact.milestones
+            .iter()
+            .filter(|m| pick(m))
+            .map(|m| format!("`{}`", m.printed))
+            .collect::<Vec<_>>()
     };
     let open = simplified(|m| m.open_end);
     let days = simplified(|m| m.had_days);
     if !open.is_empty() {
-        fact.warnings.push(format!("milestones with an open end written without it (the model has no open ranges): {}", open.join(", ")));
+        fact.warnings.push(format!(
+            "milestones with an open end written without it (the model has no open ranges): {}",
+            open.join(", ")
+        ));
     }
     if !days.is_empty() {
-        fact.warnings.push(format!("milestones with days written at month precision: {}", days.join(", ")));
+        fact.warnings.push(format!(
+            "milestones with days written at month precision: {}",
+            days.join(", ")
+        ));
     }
     fact
 }
@@ -105,7 +118,9 @@ fn set_lead_time(fact: &mut ScheduleFact, printed: &str) {
     }
     match printed.parse::<LeadTime>() {
         Ok(lead) => fact.lead_time = Some(lead),
-        Err(_) => fact.warnings.push(format!("lead time `{printed}` is not a duration; left out")),
+        Err(_) => fact
+            .warnings
+            .push(format!("lead time `{printed}` is not a duration; left out")),
     }
 }
 
@@ -127,7 +142,13 @@ fn milestone(line: &str) -> Option<MilestoneFact> {
     if event.is_empty() {
         return None;
     }
-    Some(MilestoneFact { printed, date: without_days, event, open_end, had_days })
+    Some(MilestoneFact {
+        printed,
+        date: without_days,
+        event,
+        open_end,
+        had_days,
+    })
 }
 
 /// `R5.11.17~R5.11.24` → `R5.11~R5.11`, then a same-month range collapses.
@@ -136,7 +157,11 @@ fn drop_days(date: &str) -> String {
         .split('~')
         .map(|p| {
             let pieces: Vec<&str> = p.split('.').collect();
-            if pieces.len() == 3 { format!("{}.{}", pieces[0], pieces[1]) } else { p.to_string() }
+            if pieces.len() == 3 {
+                format!("{}.{}", pieces[0], pieces[1])
+            } else {
+                p.to_string()
+            }
         })
         .collect();
     match parts.as_slice() {
@@ -151,9 +176,24 @@ mod tests {
 
     #[test]
     fn lead_time_on_the_label_line_or_the_next() {
-        assert_eq!(parse(&["検討開始から導入までの期間 1年1か月"]).lead_time.map(|l| l.months), Some(13));
-        assert_eq!(parse(&["検討開始から導入までの期間 **7年**"]).lead_time.map(|l| l.months), Some(84));
-        assert_eq!(parse(&["検討開始から導入までの期間 4 か月"]).lead_time.map(|l| l.months), Some(4));
+        assert_eq!(
+            parse(&["検討開始から導入までの期間 1年1か月"])
+                .lead_time
+                .map(|l| l.months),
+            Some(13)
+        );
+        assert_eq!(
+            parse(&["検討開始から導入までの期間 **7年**"])
+                .lead_time
+                .map(|l| l.months),
+            Some(84)
+        );
+        assert_eq!(
+            parse(&["検討開始から導入までの期間 4 か月"])
+                .lead_time
+                .map(|l| l.months),
+            Some(4)
+        );
         let f = parse(&["検討開始から導入までの期間", "", "－", "スケジュールの内訳", "－"]);
         assert_eq!((f.lead_time, f.lead_time_printed.as_deref()), (None, Some("－")));
         assert!(f.milestones.is_empty() && f.warnings.is_empty());
@@ -171,7 +211,10 @@ mod tests {
             "令和3年9月 運用開始",
         ]);
         let dates: Vec<&str> = f.milestones.iter().map(|m| m.date.as_str()).collect();
-        assert_eq!(dates, ["R2.8", "R5.2~4", "R2.9~R3.8", "R2.12~R3.1", "H23.5~H24.7", "令和3年9月"]);
+        assert_eq!(
+            dates,
+            ["R2.8", "R5.2~4", "R2.9~R3.8", "R2.12~R3.1", "H23.5~H24.7", "令和3年9月"]
+        );
         assert_eq!(f.milestones[2].event, "事業者選定（プロポーザル） ～システム製作");
         assert!(f.warnings.is_empty(), "{:?}", f.warnings);
     }
@@ -186,7 +229,12 @@ mod tests {
 
     #[test]
     fn lines_that_are_not_milestones_are_kept_aside() {
-        let f = parse(&["検討開始から導入までの期間 (事業ごとに異なる)", "スケジュールの内訳", "例：DX推進リーダー育成研修の場合", "R3.9～ 検討"]);
+        let f = parse(&[
+            "検討開始から導入までの期間 (事業ごとに異なる)",
+            "スケジュールの内訳",
+            "例：DX推進リーダー育成研修の場合",
+            "R3.9～ 検討",
+        ]);
         assert_eq!(f.lead_time, None);
         assert_eq!(f.warnings.len(), 2);
         assert_eq!(f.other_lines, ["例：DX推進リーダー育成研修の場合"]);

@@ -73,8 +73,16 @@ fn flatten(raw: &str) -> String {
 
 fn parse_entry(line: &str, major: &str, minor: &str) -> Option<TocEntry> {
     let caps = ENTRY.captures(line)?;
-    let section = if minor.is_empty() { major.to_string() } else { format!("{major} / ● {minor}") };
-    let subsection = if minor.is_empty() { strip_circled(major) } else { minor.to_string() };
+    let section = if minor.is_empty() {
+        major.to_string()
+    } else {
+        format!("{major} / ● {minor}")
+    };
+    let subsection = if minor.is_empty() {
+        strip_circled(major)
+    } else {
+        minor.to_string()
+    };
     Some(TocEntry {
         number: caps[1].parse().ok()?,
         title: caps[2].trim().to_string(),
@@ -140,7 +148,13 @@ mod tests {
 
     #[test]
     fn legend_lines_are_not_headings() {
-        let lines = ["【凡例】", "① : 人口1万人未満の団体", "⑤ : 人口1万人以上5万人未満の団体", "", "① 県が中心"];
+        let lines = [
+            "【凡例】",
+            "① : 人口1万人未満の団体",
+            "⑤ : 人口1万人以上5万人未満の団体",
+            "",
+            "① 県が中心",
+        ];
         assert!(parse_toc(&lines).is_empty());
         assert_eq!(major_heading("① 県が中心").as_deref(), Some("① 県が中心"));
     }

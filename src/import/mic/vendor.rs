@@ -51,7 +51,13 @@ pub fn parse(lines: &[&str]) -> VendorFact {
             Label::Participants => fact.participants_printed.extend(values),
         }
     }
-    fact.vendors = names(&fact.vendors_printed.iter().map(|v| name_before_description(v)).collect::<Vec<_>>());
+    fact.vendors = names(
+        &fact
+            .vendors_printed
+            .iter()
+            .map(|v| name_before_description(v))
+            .collect::<Vec<_>>(),
+    );
     fact.services = names(&fact.services_printed);
     fact.participants = participants(&fact.participants_printed);
     read_mode(&mut fact);
@@ -68,7 +74,10 @@ fn merge_split_labels(lines: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in cleaned {
         match out.last_mut() {
-            Some(last) if (last == "サービス" && line.starts_with("提供事業者")) || (last == "その他" && line.starts_with("参画主体")) => {
+            Some(last)
+                if (last == "サービス" && line.starts_with("提供事業者"))
+                    || (last == "その他" && line.starts_with("参画主体")) =>
+            {
                 last.push_str(&line);
             }
             _ => out.push(line),
@@ -178,7 +187,10 @@ fn participants(printed: &[String]) -> Vec<String> {
 
 /// `①UiPath、②kintone` style numbering removed from a name.
 fn strip_number(s: &str) -> String {
-    s.trim().trim_start_matches(|c: char| ('①'..='⑳').contains(&c)).trim().to_string()
+    s.trim()
+        .trim_start_matches(|c: char| ('①'..='⑳').contains(&c))
+        .trim()
+        .to_string()
 }
 
 fn split_outside_brackets(s: &str) -> Vec<String> {
@@ -228,9 +240,12 @@ fn read_mode(fact: &mut VendorFact) {
         _ => None,
     };
     if (package && custom) || (cloud && on_prem) {
-        fact.warnings.push(format!("operation mode `{text}` mixes several modes; only the common part is kept"));
+        fact.warnings.push(format!(
+            "operation mode `{text}` mixes several modes; only the common part is kept"
+        ));
     } else if fact.delivery.is_none() && fact.hosting.is_none() {
-        fact.warnings.push(format!("operation mode `{text}` was not understood"));
+        fact.warnings
+            .push(format!("operation mode `{text}` was not understood"));
     }
 }
 
@@ -249,15 +264,38 @@ mod tests {
         assert_eq!(f.vendors, ["株式会社RELATION"]);
         assert_eq!(f.services.len(), 1);
         assert_eq!((f.delivery, f.hosting), (Some(Delivery::Package), Some(Hosting::Cloud)));
-        assert_eq!(f.participants, ["一般社団法人岡山中央総合情報公社（町税等の滞 納状況確認）"]);
+        assert_eq!(
+            f.participants,
+            ["一般社団法人岡山中央総合情報公社（町税等の滞 納状況確認）"]
+        );
     }
 
     #[test]
     fn labels_split_over_lines_and_values_after_all_labels() {
-        let f = parse(&["サービス提供事業者", "サービス名", "運用形態", "", "－", "－", "－", "その他", "参画主体", "A株式会社、B株式会社", "C協議会"]);
+        let f = parse(&[
+            "サービス提供事業者",
+            "サービス名",
+            "運用形態",
+            "",
+            "－",
+            "－",
+            "－",
+            "その他",
+            "参画主体",
+            "A株式会社、B株式会社",
+            "C協議会",
+        ]);
         assert!(f.vendors.is_empty());
         assert_eq!(f.participants, ["A株式会社、B株式会社", "C協議会"]);
-        let f = parse(&["サービス", "提供事業者", "", "－", "その他", "参画主体", "NTT東日本（DX推進アドバイザー）"]);
+        let f = parse(&[
+            "サービス",
+            "提供事業者",
+            "",
+            "－",
+            "その他",
+            "参画主体",
+            "NTT東日本（DX推進アドバイザー）",
+        ]);
         assert!(f.vendors.is_empty());
         assert_eq!(f.participants, ["NTT東日本（DX推進アドバイザー）"]);
     }
@@ -281,15 +319,28 @@ mod tests {
 
     #[test]
     fn a_vendor_with_a_description_keeps_only_the_name() {
-        let f = parse(&["サービス", "提供事業者", "株式会社MAIA：専門官を確保・活用し、センターを設置する"]);
+        let f = parse(&[
+            "サービス",
+            "提供事業者",
+            "株式会社MAIA：専門官を確保・活用し、センターを設置する",
+        ]);
         assert_eq!(f.vendors, ["株式会社MAIA"]);
-        assert_eq!(f.vendors_printed, ["株式会社MAIA：専門官を確保・活用し、センターを設置する"]);
+        assert_eq!(
+            f.vendors_printed,
+            ["株式会社MAIA：専門官を確保・活用し、センターを設置する"]
+        );
     }
 
     #[test]
     fn self_built_systems_have_no_vendor() {
-        let f = parse(&["サービス提供事業者\t－（職員による内製）", "運用形態\t個別開発製品をオンプレミス環境で運用"]);
+        let f = parse(&[
+            "サービス提供事業者\t－（職員による内製）",
+            "運用形態\t個別開発製品をオンプレミス環境で運用",
+        ]);
         assert!(f.vendors.is_empty());
-        assert_eq!((f.delivery, f.hosting), (Some(Delivery::Custom), Some(Hosting::OnPremises)));
+        assert_eq!(
+            (f.delivery, f.hosting),
+            (Some(Delivery::Custom), Some(Hosting::OnPremises))
+        );
     }
 }
