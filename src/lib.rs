@@ -2,8 +2,9 @@
 //!
 //! Layers, with dependencies pointing one way:
 //! [`case`] (the model) → [`corpus`] (loading `cases/`) → [`analysis`]
-//! (Japanese tokenization) → index and site → [`commands`].
-//! [`config`] and [`diagnostic`] are shared by all layers.
+//! (Japanese tokenization) → [`index`] and site → [`commands`].
+//! [`import`] turns publications into case files; [`config`] and
+//! [`diagnostic`] are shared by all layers.
 
 pub mod analysis;
 pub mod case;
@@ -11,4 +12,5 @@ pub mod commands;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;
+pub mod import;
 pub mod index;
