@@ -3,6 +3,7 @@
 //! itself is done by the library layers below.
 
 pub mod check;
+pub mod import;
 pub mod new;
 
 use std::io::IsTerminal;
@@ -44,6 +45,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Write a new case file from the commented template.
     New(new::NewArgs),
+    /// Turn a publication into case files.
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match &cli.command {
         Command::Check(args) => check::run(&cli, args),
         Command::New(args) => new::run(&cli, args),
+        Command::Import(args) => import::run(&cli, args),
     };
     ExitCode::from(code)
 }
