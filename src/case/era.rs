@@ -3,7 +3,8 @@
 //!
 //! Accepted forms (full-width digits and punctuation are normalised first):
 //! `R2.8`, `R元.5`, `令和3年9月`, `H31.4`, `平成30年度`, `2023年4月`, `2023.4`,
-//! and ranges such as `R5.2~4`, `R4.10～R5.3`, `令和5年4月〜6月`.
+//! day precision (`R5.11.17`, `令和3年1月18日`), ranges such as `R5.2~4`,
+//! `R4.10～R5.3`, `令和5年4月〜6月`, and open ranges (`R3.9～`: ongoing).
 //!
 //! ```
 //! use jirei::case::era::EraDate;
@@ -55,6 +56,8 @@ pub struct EraDate {
     pub year: i32,
     /// 1–12, or `None` for a whole (fiscal) year.
     pub month: Option<u8>,
+    /// 1–31 when the day is given.
+    pub day: Option<u8>,
     /// `true` for 年度 (April to March).
     pub fiscal: bool,
 }
@@ -64,6 +67,8 @@ pub struct EraDate {
 pub struct EraSpan {
     pub start: EraDate,
     pub end: Option<EraDate>,
+    /// `R3.9～`: started then and still going on.
+    pub ongoing: bool,
 }
 
 /// Why a text is not a date we understand.
@@ -72,10 +77,14 @@ pub struct EraSpan {
 pub struct EraDateError(String);
 
 impl EraDate {
-    /// ISO 8601 form: `2020-08`, `2020` for a calendar year, `FY2020` for a fiscal year.
+    /// ISO 8601 form: `2020-08`, `2020-08-17`, `2020` for a calendar year,
+    /// `FY2020` for a fiscal year.
     pub fn to_iso(&self) -> String {
         match (self.month, self.fiscal) {
-            (Some(m), _) => format!("{:04}-{:02}", self.year, m),
+            (Some(m), _) => match self.day {
+                Some(d) => format!("{:04}-{:02}-{:02}", self.year, m, d),
+                None => format!("{:04}-{:02}", self.year, m),
+            },
             (None, true) => format!("FY{:04}", self.year),
             (None, false) => format!("{:04}", self.year),
         }
@@ -89,11 +98,13 @@ impl EraDate {
 }
 
 impl EraSpan {
-    /// `2023-02` or `2023-02/2023-04` (ISO 8601 interval notation).
+    /// `2023-02`, `2023-02/2023-04` or, ongoing, `2021-09/..` (ISO 8601
+    /// interval notation).
     pub fn to_iso(&self) -> String {
-        match &self.end {
-            Some(end) => format!("{}/{}", self.start.to_iso(), end.to_iso()),
-            None => self.start.to_iso(),
+        match (&self.end, self.ongoing) {
+            (Some(end), _) => format!("{}/{}", self.start.to_iso(), end.to_iso()),
+            (None, true) => format!("{}/..", self.start.to_iso()),
+            (None, false) => self.start.to_iso(),
         }
     }
 }
@@ -127,7 +138,9 @@ impl FromStr for EraSpan {
         let text = normalise(s);
         let mut cursor = Cursor::new(&text);
         let start = cursor.date(None)?;
-        let end = if cursor.range_separator() {
+        let separated = cursor.range_separator();
+        let ongoing = separated && cursor.rest.is_empty();
+        let end = if separated && !ongoing {
             Some(cursor.date(Some(start))?)
         } else {
             None
@@ -142,7 +155,7 @@ impl FromStr for EraSpan {
                 start.to_iso()
             )));
         }
-        Ok(EraSpan { start, end })
+        Ok(EraSpan { start, end, ongoing })
     }
 }
 
@@ -223,9 +236,11 @@ impl<'a> Cursor<'a> {
                 } else {
                     start.year
                 };
+                let day = self.day(year, month)?;
                 Ok(EraDate {
                     year,
                     month: Some(month),
+                    day,
                     fiscal: false,
                 })
             }
@@ -259,36 +274,51 @@ impl<'a> Cursor<'a> {
     }
 
     fn after_year(&mut self, year: i32, era: Option<&Era>) -> Result<EraDate, EraDateError> {
+        let whole_year = |fiscal| EraDate {
+            year,
+            month: None,
+            day: None,
+            fiscal,
+        };
         if self.eat("年度") {
-            return Ok(EraDate {
-                year,
-                month: None,
-                fiscal: true,
-            });
+            return Ok(whole_year(true));
         }
         let separated = self.eat("年") | self.eat(".") | self.eat("/") | (era.is_none() && self.eat("-"));
         if !separated {
-            return Ok(EraDate {
-                year,
-                month: None,
-                fiscal: false,
-            });
+            return Ok(whole_year(false));
         }
-        match self.number() {
-            Some(month) => {
-                let month = check_month(month)?;
-                self.eat("月");
-                Ok(EraDate {
-                    year,
-                    month: Some(month),
-                    fiscal: false,
-                })
-            }
-            None => Ok(EraDate {
-                year,
-                month: None,
-                fiscal: false,
-            }),
+        let Some(month) = self.number() else {
+            return Ok(whole_year(false));
+        };
+        let month = check_month(month)?;
+        self.eat("月");
+        let day = self.day(year, month)?;
+        Ok(EraDate {
+            year,
+            month: Some(month),
+            day,
+            fiscal: false,
+        })
+    }
+
+    /// An optional day after the month: `.17` or `17日`.
+    fn day(&mut self, year: i32, month: u8) -> Result<Option<u8>, EraDateError> {
+        let before = self.rest;
+        let dotted = self.eat(".") || self.eat("/");
+        let Some(day) = self.number() else {
+            self.rest = before;
+            return Ok(None);
+        };
+        if !dotted && !self.rest.starts_with('日') {
+            self.rest = before;
+            return Ok(None);
+        }
+        self.eat("日");
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        match u8::try_from(day) {
+            Ok(d) if d >= 1 && d <= days[usize::from(month - 1)] => Ok(Some(d)),
+            _ => Err(EraDateError(format!("{year}-{month:02} has no day {day}"))),
         }
     }
 }
@@ -366,6 +396,16 @@ mod tests {
         assert_eq!(iso("R4.10～R5.3"), "2022-10/2023-03");
         assert_eq!(iso("R4.11〜2"), "2022-11/2023-02");
         assert_eq!(iso("令和5年4月〜6月"), "2023-04/2023-06");
+    }
+
+    #[test]
+    fn days_and_open_ranges_are_kept() {
+        assert_eq!(iso("R5.11.17"), "2023-11-17");
+        assert_eq!(iso("令和3年1月18日"), "2021-01-18");
+        assert_eq!(iso("R5.11.17～R5.11.24"), "2023-11-17/2023-11-24");
+        assert_eq!(iso("R3.9～"), "2021-09/..");
+        assert_eq!(iso("H27～"), "2015/..");
+        assert!(iso("R5.2.30").contains("no day 30"));
     }
 
     #[test]

@@ -16,9 +16,9 @@ pub fn markdown_to_text(markdown: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::Html(html) | Event::InlineHtml(html) => out.push_str(&strip_tags(&html)),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
-                end_line(&mut out)
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => end_line(&mut out),
             Event::Start(Tag::Item | Tag::TableCell) => end_line(&mut out),
             _ => {}
         }

@@ -32,7 +32,12 @@ pub enum ImportSource {
 }
 
 pub fn run(cli: &Cli, args: &ImportArgs) -> u8 {
-    let ImportSource::Mic { file, out, dry_run, force } = &args.source;
+    let ImportSource::Mic {
+        file,
+        out,
+        dry_run,
+        force,
+    } = &args.source;
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => return usage_error(&format!("cannot read {}: {e}", file.display())),

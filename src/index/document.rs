@@ -69,7 +69,12 @@ pub fn facet_values(case: &Case) -> [Vec<String>; 8] {
         vec![case.region().to_string()],
         front.tags.clone(),
         front.vendors.iter().map(|v| v.name.clone()).collect(),
-        front.operation_mode.as_ref().and_then(|m| m.label()).into_iter().collect(),
+        front
+            .operation_mode
+            .as_ref()
+            .and_then(|m| m.label())
+            .into_iter()
+            .collect(),
     ]
 }
 

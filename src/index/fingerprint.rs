@@ -36,7 +36,9 @@ impl Fingerprint {
     }
 
     pub fn read(dir: &Path) -> Option<Fingerprint> {
-        fs::read_to_string(dir.join(FILE_NAME)).ok().map(|s| Fingerprint(s.trim().to_string()))
+        fs::read_to_string(dir.join(FILE_NAME))
+            .ok()
+            .map(|s| Fingerprint(s.trim().to_string()))
     }
 
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {

@@ -34,7 +34,10 @@ pub enum IndexError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io { path: path.to_path_buf(), source }
+    move |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// An open index with its analyser.
@@ -67,7 +70,12 @@ impl SearchIndex {
     fn wrap(index: Index, fields: Fields, analyzer: &Analyzer) -> Result<SearchIndex, IndexError> {
         register_tokenizers(index.tokenizers(), analyzer);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, fields, analyzer: analyzer.clone() })
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            analyzer: analyzer.clone(),
+        })
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -89,7 +97,12 @@ fn fill(index: &Index, fields: &Fields, cases: &[Case], analyzer: &Analyzer) -> 
 
 /// Writes a fresh index of `cases` into `dir`: built next to it, then
 /// swapped in, so a failure leaves the previous index intact.
-pub fn build(dir: &Path, cases: &[Case], analyzer: &Analyzer, fingerprint: &Fingerprint) -> Result<SearchIndex, IndexError> {
+pub fn build(
+    dir: &Path,
+    cases: &[Case],
+    analyzer: &Analyzer,
+    fingerprint: &Fingerprint,
+) -> Result<SearchIndex, IndexError> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io_error(parent))?;
     let staging = parent.join(format!(".index-building-{}", std::process::id()));

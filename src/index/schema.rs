@@ -42,12 +42,25 @@ pub struct Fields {
 }
 
 /// Facet dimensions: the name used in filters, JSON and `jirei.toml`.
-pub const FACETS: [&str; 8] =
-    ["band", "category", "section", "prefecture", "region", "tags", "vendors", "operation_mode"];
+pub const FACETS: [&str; 8] = [
+    "band",
+    "category",
+    "section",
+    "prefecture",
+    "region",
+    "tags",
+    "vendors",
+    "operation_mode",
+];
 
 /// Weights of the word fields: title > point > tags > names > body.
-pub const WORD_WEIGHTS: [(&str, f32); 5] =
-    [("title", 5.0), ("point", 3.0), ("tags", 2.5), ("names", 2.0), ("body", 1.0)];
+pub const WORD_WEIGHTS: [(&str, f32); 5] = [
+    ("title", 5.0),
+    ("point", 3.0),
+    ("tags", 2.5),
+    ("names", 2.0),
+    ("body", 1.0),
+];
 /// Readings match kana queries; bigrams match partial words. Both rank below words.
 pub const READING_WEIGHT: f32 = 0.8;
 pub const NGRAM_WEIGHT: f32 = 0.3;
@@ -79,23 +92,44 @@ impl Fields {
             initial_cost: b.add_u64_field("initial_cost", INDEXED | FAST),
             running_cost: b.add_u64_field("running_cost", INDEXED | FAST),
             lead_time: b.add_u64_field("lead_time", INDEXED | FAST),
-            facets: FACETS.iter().map(|name| b.add_facet_field(&format!("facet_{name}"), FacetOptions::default())).collect(),
+            facets: FACETS
+                .iter()
+                .map(|name| b.add_facet_field(&format!("facet_{name}"), FacetOptions::default()))
+                .collect(),
         };
         (b.build(), fields)
     }
 
     /// The word fields with their weights.
     pub fn word_fields(&self) -> [WeightedField; 5] {
-        let f = |field, i: usize| WeightedField { field, weight: WORD_WEIGHTS[i].1, stream: TermField::Main };
-        [f(self.title, 0), f(self.point, 1), f(self.tags, 2), f(self.names, 3), f(self.body, 4)]
+        let f = |field, i: usize| WeightedField {
+            field,
+            weight: WORD_WEIGHTS[i].1,
+            stream: TermField::Main,
+        };
+        [
+            f(self.title, 0),
+            f(self.point, 1),
+            f(self.tags, 2),
+            f(self.names, 3),
+            f(self.body, 4),
+        ]
     }
 
     pub fn reading_field(&self) -> WeightedField {
-        WeightedField { field: self.reading, weight: READING_WEIGHT, stream: TermField::Reading }
+        WeightedField {
+            field: self.reading,
+            weight: READING_WEIGHT,
+            stream: TermField::Reading,
+        }
     }
 
     pub fn ngram_field(&self) -> WeightedField {
-        WeightedField { field: self.ngram, weight: NGRAM_WEIGHT, stream: TermField::Ngram }
+        WeightedField {
+            field: self.ngram,
+            weight: NGRAM_WEIGHT,
+            stream: TermField::Ngram,
+        }
     }
 
     /// The facet field of a dimension name.

@@ -158,7 +158,11 @@ fn one_column(rows: &[Vec<String>]) -> Vec<(Option<Side>, String)> {
             None
         };
         if let Some(k) = label {
-            side = Some(if seen[k].is_multiple_of(2) { Side::Initial } else { Side::Running });
+            side = Some(if seen[k].is_multiple_of(2) {
+                Side::Initial
+            } else {
+                Side::Running
+            });
             seen[k] += 1;
         } else if is_header(&text, "イニシャル") {
             side = Some(Side::Initial);

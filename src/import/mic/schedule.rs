@@ -28,10 +28,6 @@ pub struct MilestoneFact {
     /// Normalised for the model: `R5.2~4`.
     pub date: String,
     pub event: String,
-    /// Printed as an open range (`R3.9～`); `date` has no end.
-    pub open_end: bool,
-    /// Printed with days (`R5.11.17`); `date` has months only.
-    pub had_days: bool,
 }
 
 const LEAD_LABEL: &str = "検討開始から導入までの期間";
@@ -78,27 +74,6 @@ pub fn parse(lines: &[&str]) -> ScheduleFact {
             None => fact.other_lines.push(line),
         }
     }
-    let simplified = |pick: fn(&MilestoneFact) -> bool| {
-        fact.milestones
-            .iter()
-            .filter(|m| pick(m))
-            .map(|m| format!("`{}`", m.printed))
-            .collect::<Vec<_>>()
-    };
-    let open = simplified(|m| m.open_end);
-    let days = simplified(|m| m.had_days);
-    if !open.is_empty() {
-        fact.warnings.push(format!(
-            "milestones with an open end written without it (the model has no open ranges): {}",
-            open.join(", ")
-        ));
-    }
-    if !days.is_empty() {
-        fact.warnings.push(format!(
-            "milestones with days written at month precision: {}",
-            days.join(", ")
-        ));
-    }
     fact
 }
 
@@ -124,50 +99,21 @@ fn set_lead_time(fact: &mut ScheduleFact, printed: &str) {
     }
 }
 
-/// Splits `R2.9～R3.8\t事業者選定` into a milestone. Open ranges (`R3.9～`)
-/// and day precision (`R5.11.17`) are simplified and flagged.
+/// Splits `R2.9～R3.8\t事業者選定` into a milestone; open ranges (`R3.9～`)
+/// and days (`R5.11.17`) are kept.
 fn milestone(line: &str) -> Option<MilestoneFact> {
     let caps = DATE.captures(line)?;
     let printed = caps[1].trim().to_string();
     let event = caps[2].trim().to_string();
     let mut date: String = printed.chars().filter(|c| !c.is_whitespace()).collect();
     date = date.replace(['～', '〜', '－'], "~").replace('．', ".");
-    let open_end = date.ends_with('~');
-    date = date.trim_end_matches('~').to_string();
-    let without_days = drop_days(&date);
-    let had_days = without_days != date;
-    if date.parse::<EraSpan>().is_err() && without_days.parse::<EraSpan>().is_err() {
+    if date.parse::<EraSpan>().is_err() {
         return None;
     }
     if event.is_empty() {
         return None;
     }
-    Some(MilestoneFact {
-        printed,
-        date: without_days,
-        event,
-        open_end,
-        had_days,
-    })
-}
-
-/// `R5.11.17~R5.11.24` → `R5.11~R5.11`, then a same-month range collapses.
-fn drop_days(date: &str) -> String {
-    let parts: Vec<String> = date
-        .split('~')
-        .map(|p| {
-            let pieces: Vec<&str> = p.split('.').collect();
-            if pieces.len() == 3 {
-                format!("{}.{}", pieces[0], pieces[1])
-            } else {
-                p.to_string()
-            }
-        })
-        .collect();
-    match parts.as_slice() {
-        [a, b] if a == b => a.clone(),
-        _ => parts.join("~"),
-    }
+    Some(MilestoneFact { printed, date, event })
 }
 
 #[cfg(test)]
@@ -220,11 +166,11 @@ mod tests {
     }
 
     #[test]
-    fn open_ranges_and_days_are_simplified_with_a_warning() {
+    fn open_ranges_and_days_are_kept() {
         let f = parse(&["スケジュールの内訳", "R3.9～\t事業開始", "R5.11.17～R5.11.24 庁内調整"]);
-        assert_eq!(f.milestones[0].date, "R3.9");
-        assert_eq!(f.milestones[1].date, "R5.11");
-        assert_eq!(f.warnings.len(), 2);
+        assert_eq!(f.milestones[0].date, "R3.9~");
+        assert_eq!(f.milestones[1].date, "R5.11.17~R5.11.24");
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
     }
 
     #[test]
@@ -236,7 +182,7 @@ mod tests {
             "R3.9～ 検討",
         ]);
         assert_eq!(f.lead_time, None);
-        assert_eq!(f.warnings.len(), 2);
+        assert_eq!(f.warnings.len(), 1, "only the lead time: {:?}", f.warnings);
         assert_eq!(f.other_lines, ["例：DX推進リーダー育成研修の場合"]);
         assert_eq!(f.milestones.len(), 1);
     }
