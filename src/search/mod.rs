@@ -1,0 +1,193 @@
+//! Search over the tantivy index: parse the user's query, apply filters,
+//! rank, count facets (disjunctively) and cut snippets. The CLI, the server
+//! and the tests all go through [`search`].
+//!
+//! Facet counts are disjunctive: the counts of a facet are computed with the
+//! query and every other facet's filters, but not its own, so a user sees
+//! how many results picking another value of that facet would give.
+
+pub mod filter;
+pub mod query;
+pub mod rank;
+pub mod snippet;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use crate::case::band::BandScheme;
+use crate::case::place::{Prefecture, REGIONS};
+use crate::diagnostic::did_you_mean;
+use crate::index::schema::FACETS;
+use crate::index::{CaseSummary, SearchIndex};
+pub use filter::{Filters, Range};
+pub use query::QueryError;
+pub use rank::SortOrder;
+
+/// One search as asked.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filters: Filters,
+    pub sort: SortOrder,
+    /// Rank cases of a population like this higher.
+    pub near_population: Option<u64>,
+    pub limit: usize,
+}
+
+/// The answer, shaped like `jirei search --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Facet → value → count (disjunctive).
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub organization: String,
+    pub prefecture: String,
+    pub population: Option<u64>,
+    pub band: Option<String>,
+    pub initial_cost: Option<u64>,
+    pub running_cost: Option<u64>,
+    pub lead_time_months: Option<u32>,
+    pub score: f64,
+    /// HTML: the passage with `<mark>` around matched words, the rest escaped.
+    pub snippet: String,
+    #[serde(skip)]
+    pub summary: CaseSummary,
+    #[serde(skip)]
+    pub snippet_parts: snippet::Snippet,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error("{message}")]
+    Filter { message: String },
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+impl SearchError {
+    /// Whether the user asked for something impossible (as opposed to a broken index).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, SearchError::Index(_))
+    }
+}
+
+/// Checks filter values and normalises them (`大阪` → `大阪府`), so a typo
+/// is an error with a suggestion rather than an empty result.
+pub fn validate_filters(filters: &mut Filters, index: &SearchIndex, bands: &BandScheme) -> Result<(), SearchError> {
+    let searcher = index.reader.searcher();
+    for (facet, values) in filters.facets.iter_mut() {
+        if !FACETS.contains(&facet.as_str()) {
+            return Err(filter_error(format!("`{facet}` is not a facet"), did_you_mean(facet, FACETS)));
+        }
+        let known: Vec<String> = match facet.as_str() {
+            "band" => bands.bands().iter().map(|b| b.id.clone()).collect(),
+            "region" => REGIONS.iter().map(|r| r.to_string()).collect(),
+            "prefecture" => Prefecture::all_names().map(str::to_string).collect(),
+            _ => facet_counts(&searcher, index, &AllQuery, facet)?.into_keys().collect(),
+        };
+        for value in values.iter_mut() {
+            if facet == "prefecture"
+                && let Some(p) = Prefecture::from_name(value)
+            {
+                *value = p.name().to_string();
+            }
+            if !known.contains(value) {
+                let hint = did_you_mean(value, known.iter().map(String::as_str));
+                return Err(filter_error(format!("no case has {facet} `{value}`"), hint));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn filter_error(message: String, suggestion: Option<&str>) -> SearchError {
+    let message = match suggestion {
+        Some(s) => format!("{message} (did you mean `{s}`?)"),
+        None => message,
+    };
+    SearchError::Filter { message }
+}
+
+/// Runs a search.
+pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -> Result<SearchResponse, SearchError> {
+    let groups = query::parse(&request.query)?;
+    let compiled = query::compile(&groups, &index.fields, &index.analyzer)?;
+    let text_query: Box<dyn Query> = match &compiled {
+        Some(c) => c.query.box_clone(),
+        None => Box::new(AllQuery),
+    };
+    let searcher = index.reader.searcher();
+    let full = with_filters(&text_query, &request.filters, index, None);
+    let total = searcher.search(&full, &Count)?;
+    let mut ranked = rank_all(&searcher, index, &full, total)?;
+    rank::sort(&mut ranked, request.sort, request.near_population);
+    let words = compiled.map(|c| c.highlight).unwrap_or_default();
+    let hits = ranked
+        .iter()
+        .take(request.limit)
+        .map(|r| load_hit(&searcher, index, r, request.near_population, &words))
+        .collect::<Result<Vec<Hit>, SearchError>>()?;
+    let mut facet_counts_by_name = BTreeMap::new();
+    for facet in facets {
+        let query = with_filters(&text_query, &request.filters, index, Some(facet));
+        facet_counts_by_name.insert(facet.clone(), facet_counts(&searcher, index, &query, facet)?);
+    }
+    Ok(SearchResponse { total, hits, facets: facet_counts_by_name })
+}
+
+fn with_filters(text: &Box<dyn Query>, filters: &Filters, index: &SearchIndex, except: Option<&str>) -> BooleanQuery {
+    let mut clauses = vec![(Occur::Must, text.box_clone())];
+    clauses.extend(filters.clauses(&index.fields, except));
+    BooleanQuery::new(clauses)
+}
+
+/// Every match with what ranking needs, read from fast fields.
+fn rank_all(
+    searcher: &Searcher,
+    index: &SearchIndex,
+    query: &dyn Query,
+    total: usize,
+) -> Result<Vec<(rank::RankInput, DocAddress)>, SearchError> {
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    let scored = searcher.search(query, &TopDocs::with_limit(total).order_by_score())?;
+    let mut columns = HashMap::new();
+    let mut out = Vec::with_capacity(scored.len());
+    for (score, address) in scored {
+        let segment = address.segment_ord;
+        if !columns.contains_key(&segment) {
+            let fast = searcher.segment_reader(segment).fast_fields();
+            let col = |name: &str| fast.u64(name);
+            columns.insert(segment, (col("population")?, col("initial_cost")?, col("lead_time")?, fast.str("id")?));
+        }
+        let (population, cost, lead, _) = &columns[&segment];
+        let doc = address.doc_id;
+        let id = stored_id(searcher, index, address)?;
+        out.push((
+            rank::RankInput {
+                id,
+                score,
+                population: population.first(doc),
+                initial_cost: cost.first(doc),
+                lead_time: lead.first(doc),
+            },
+            address,
+        ));
+    }
+    Ok(out)
+}
