@@ -49,6 +49,7 @@ mod tokenizer;
 #[cfg(test)]
 mod tests;
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use lindera::segmenter::Segmenter;
@@ -210,8 +211,8 @@ impl Analyzer {
         &self.inner.synonyms
     }
 
-    fn morphs(&self, text: &str) -> Morphs {
-        Morphs::analyse(self.inner.segmenter, text)
+    fn morphs(&self, text: &str) -> Rc<Morphs> {
+        Morphs::cached(self.inner.segmenter, text)
     }
 
     fn collect(&self, field: TermField, text: &str) -> Vec<Term> {
