@@ -25,8 +25,14 @@ pub fn segmenter() -> Result<&'static Segmenter, AnalysisError> {
             let mode = Mode::Decompose(Penalty::default());
             // The "unknown word ladder" (extra short candidates for unknown
             // words, new in lindera 6) costs a quarter of the segmentation
-            // time and changes almost nothing for our texts.
-            Ok(Segmenter::new(mode, dictionary, None).unknown_word_ladder(false))
+            // time and changes almost nothing for our texts. Unknown words
+            // are capped at 25 characters like MeCab's default, so a long
+            // run of letters (a hash, a garbled line) cannot become one huge
+            // term.
+            let segmenter = Segmenter::new(mode, dictionary, None)
+                .unknown_word_ladder(false)
+                .max_grouping_len(Some(24));
+            Ok(segmenter)
         })
         .as_ref()
         .map_err(|message| AnalysisError::Dictionary(message.clone()))

@@ -19,6 +19,7 @@ use super::normalize::{Normalized, OffsetCursor};
 
 /// Detail indexes of the IPADIC schema (after the four common fields).
 const POS: usize = 0;
+const POS_DETAIL: usize = 1;
 const CONJUGATION_FORM: usize = 5;
 const BASE_FORM: usize = 6;
 const READING: usize = 7;
@@ -30,7 +31,7 @@ const KEPT_AUXILIARIES: [&str; 4] = ["ない", "ぬ", "ん", "まい"];
 
 /// How many recent analyses each thread keeps, and the largest text cached.
 const CACHE_ENTRIES: usize = 4;
-const CACHE_MAX_TEXT: usize = 256 * 1024;
+const CACHE_MAX_TEXT: usize = 64 * 1024;
 
 thread_local! {
     static DETAILS: RefCell<HashMap<u32, Details, BuildHasherDefault<IdHasher>>> =
@@ -168,7 +169,7 @@ impl Morphs {
             previous_end = end;
             let details = details(dictionary, token.word_id);
             let surface = &text[start..end];
-            let kind = classify(surface, details[POS], details[BASE_FORM]);
+            let kind = classify(surface, &details);
             let inflected = details[CONJUGATION_FORM] != "*" && details[BASE_FORM] != "*";
             let word = if inflected {
                 details[BASE_FORM]
@@ -236,7 +237,12 @@ fn decode_details(dictionary: &'static Dictionary, word_id: WordId) -> Details {
 }
 
 /// Decides the role of a token from its surface and part of speech.
-fn classify(surface: &str, pos: &str, base: &str) -> Kind {
+///
+/// Function words are particles, fillers, auxiliary verbs (except the
+/// negations in [`KEPT_AUXILIARIES`]) and the verbs IPADIC marks as
+/// non-independent or suffixes (している → いる, 書かれる → れる,
+/// 書かせる → せる), which school grammar also counts as auxiliaries.
+fn classify(surface: &str, details: &Details) -> Kind {
     if !surface.chars().any(is_word_char) {
         return if surface.contains(['。', '!', '?']) {
             Kind::Break
@@ -244,9 +250,9 @@ fn classify(surface: &str, pos: &str, base: &str) -> Kind {
             Kind::Symbol
         };
     }
-    match pos {
-        "助詞" | "フィラー" => Kind::Function,
-        "助動詞" if !KEPT_AUXILIARIES.contains(&base) => Kind::Function,
+    match (details[POS], details[POS_DETAIL]) {
+        ("助詞" | "フィラー", _) | ("動詞", "非自立" | "接尾") => Kind::Function,
+        ("助動詞", _) if !KEPT_AUXILIARIES.contains(&details[BASE_FORM]) => Kind::Function,
         _ => Kind::Content,
     }
 }
@@ -276,19 +282,36 @@ fn push_reading(out: &mut String, surface: &str, reading: &str) {
 mod tests {
     use super::*;
 
+    fn pos(pos: &'static str, detail: &'static str, base: &'static str) -> Details {
+        let mut details = ["*"; DETAIL_FIELDS];
+        details[POS] = pos;
+        details[POS_DETAIL] = detail;
+        details[BASE_FORM] = base;
+        details
+    }
+
     #[test]
     fn particles_and_common_auxiliaries_are_function_words() {
-        assert_eq!(classify("を", "助詞", "を"), Kind::Function);
-        assert_eq!(classify("た", "助動詞", "た"), Kind::Function);
-        assert_eq!(classify("ない", "助動詞", "ない"), Kind::Content);
+        assert_eq!(classify("を", &pos("助詞", "格助詞", "を")), Kind::Function);
+        assert_eq!(classify("た", &pos("助動詞", "*", "た")), Kind::Function);
+        assert_eq!(classify("ない", &pos("助動詞", "*", "ない")), Kind::Content);
+        assert_eq!(classify("れ", &pos("動詞", "接尾", "れる")), Kind::Function);
+        assert_eq!(
+            classify("い", &pos("動詞", "非自立", "いる")),
+            Kind::Function
+        );
+        assert_eq!(
+            classify("書か", &pos("動詞", "自立", "書く")),
+            Kind::Content
+        );
     }
 
     #[test]
     fn symbols_and_sentence_ends_are_recognised() {
-        assert_eq!(classify("・", "記号", "・"), Kind::Symbol);
-        assert_eq!(classify("😀", "記号", "*"), Kind::Symbol);
-        assert_eq!(classify("ー", "名詞", "*"), Kind::Symbol);
-        assert_eq!(classify("。", "記号", "。"), Kind::Break);
+        assert_eq!(classify("・", &pos("記号", "一般", "・")), Kind::Symbol);
+        assert_eq!(classify("😀", &pos("記号", "一般", "*")), Kind::Symbol);
+        assert_eq!(classify("ー", &pos("名詞", "一般", "*")), Kind::Symbol);
+        assert_eq!(classify("。", &pos("記号", "句点", "。")), Kind::Break);
     }
 
     #[test]

@@ -81,6 +81,12 @@ fn particles_auxiliaries_and_symbols_are_removed() {
 }
 
 #[test]
+fn auxiliary_verbs_are_dropped_but_negation_is_kept() {
+    assert_eq!(words("設置されている"), ["設置", "する"]);
+    assert_eq!(words("書かせない窓口"), words("書かない窓口"));
+}
+
+#[test]
 fn negation_is_kept_so_the_meaning_survives() {
     assert_eq!(words("書かない窓口"), ["書く", "ない", "窓口"]);
     assert!(!finds(TermField::Main, "書かない窓口", "書く窓口"));
@@ -222,6 +228,12 @@ fn hostile_inputs_never_panic() {
         }
     }
     assert!(analyzer().analyze("😀😀").is_empty());
+    let longest = analyzer()
+        .analyze(&"x".repeat(10_000))
+        .iter()
+        .map(|t| t.text.len())
+        .max();
+    assert_eq!(longest, Some(25));
 }
 
 #[test]
@@ -307,6 +319,17 @@ fn expansion_keeps_positions_and_is_capped() {
             assert_eq!(pair[1].position, pair[0].position + 1, "{alternative:?}");
         }
     }
+}
+
+#[test]
+fn expansion_keeps_sentence_gaps_and_marks_replaced_spans() {
+    let text = "窓口。マイナカード";
+    let query = analyzer().analyze(text);
+    let expanded = analyzer().expand(&query);
+    let replaced = &expanded[1];
+    let positions: Vec<u32> = replaced.iter().map(|t| t.position).collect();
+    assert_eq!(positions, [0, 2, 3, 4], "{replaced:?}");
+    assert_eq!(&text[replaced[1].byte_start..replaced[3].byte_end], "マイナカード");
 }
 
 #[test]
