@@ -22,7 +22,11 @@
 //!   A hiragana query cannot be segmented reliably, so instead of per-word
 //!   readings the readings are concatenated per sentence and indexed as
 //!   overlapping bigrams; a kana query then matches, as a phrase of bigrams,
-//!   exactly the documents whose reading contains it.
+//!   exactly the documents whose reading contains it. Kana surfaces are
+//!   converted directly rather than looked up, so the reading terms of a
+//!   kana-only query do not depend on the dictionary at all (hiragana →
+//!   katakana, drop ー and symbols, bigrams): a browser client can compute
+//!   them without lindera.
 //! * [`Analyzer::ngram_terms`]: character bigrams of the normalised text for
 //!   partial words (メタバ finds メタバース); meant for a low-weight field.
 //!

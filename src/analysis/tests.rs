@@ -145,6 +145,29 @@ fn reading_ignores_long_vowels_and_script() {
 }
 
 #[test]
+fn reading_of_kana_queries_needs_no_dictionary() {
+    for query in [
+        "かかないまどぐち",
+        "まいなんばー・かーど",
+        "でんしけいやく",
+        "ぎょうせいてつづき",
+    ] {
+        let chars: Vec<char> = query
+            .chars()
+            .filter(|&c| kana::is_hiragana(c) && c != 'ー')
+            .map(kana::to_katakana)
+            .collect();
+        let expected: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+        let actual: Vec<String> = analyzer()
+            .reading_terms(query)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(actual, expected, "{query}");
+    }
+}
+
+#[test]
 fn reading_does_not_match_other_words() {
     assert!(!finds(TermField::Reading, "書かない窓口", "でんしけいやく"));
     assert!(!finds(TermField::Reading, "窓口。業務", "まどぐちぎょうむ"));
@@ -329,7 +352,10 @@ fn expansion_keeps_sentence_gaps_and_marks_replaced_spans() {
     let replaced = &expanded[1];
     let positions: Vec<u32> = replaced.iter().map(|t| t.position).collect();
     assert_eq!(positions, [0, 2, 3, 4], "{replaced:?}");
-    assert_eq!(&text[replaced[1].byte_start..replaced[3].byte_end], "マイナカード");
+    assert_eq!(
+        &text[replaced[1].byte_start..replaced[3].byte_end],
+        "マイナカード"
+    );
 }
 
 #[test]
