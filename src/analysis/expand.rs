@@ -30,7 +30,7 @@ pub struct SynonymTable {
 
 impl SynonymTable {
     /// Compiles `synonyms`, analysing each phrase with `analyse`.
-    pub fn compile(
+    pub(crate) fn compile(
         synonyms: &Synonyms,
         analyse: impl Fn(&str) -> Key,
     ) -> Result<SynonymTable, AnalysisError> {

@@ -4,22 +4,65 @@
 //! no string is allocated per token.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
+use std::rc::Rc;
 
 use lindera::segmenter::Segmenter;
+use lindera_dictionary::dictionary::Dictionary;
+use lindera_dictionary::viterbi::WordId;
 
 use super::kana::{LONG_VOWEL, is_kana_word, push_katakana_stem, to_katakana};
-use super::normalize::Normalized;
+use super::normalize::{Normalized, OffsetCursor};
 
 /// Detail indexes of the IPADIC schema (after the four common fields).
 const POS: usize = 0;
+const POS_DETAIL: usize = 1;
 const CONJUGATION_FORM: usize = 5;
 const BASE_FORM: usize = 6;
 const READING: usize = 7;
+const DETAIL_FIELDS: usize = 8;
 
 /// Auxiliary verbs that carry meaning and must stay searchable: dropping the
 /// negation would make 書かない窓口 match 書く窓口.
 const KEPT_AUXILIARIES: [&str; 4] = ["ない", "ぬ", "ん", "まい"];
+
+/// How many recent analyses each thread keeps, and the largest text cached.
+const CACHE_ENTRIES: usize = 4;
+const CACHE_MAX_TEXT: usize = 64 * 1024;
+
+thread_local! {
+    static DETAILS: RefCell<HashMap<u32, Details, BuildHasherDefault<IdHasher>>> =
+        RefCell::new(HashMap::default());
+    static RECENT: RefCell<VecDeque<(Box<str>, Rc<Morphs>)>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// A multiplicative hash for dictionary word ids (SipHash is several times
+/// slower and hash flooding is not a concern for ids from our dictionary).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.write_u64(u64::from(id));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// How a token takes part in the term streams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +103,7 @@ pub struct Morphs {
 
 impl Morphs {
     /// Normalises and segments `text`.
-    pub fn analyse(segmenter: &Segmenter, text: &str) -> Morphs {
+    pub fn analyse(segmenter: &'static Segmenter, text: &str) -> Morphs {
         let normalized = Normalized::new(text);
         let mut out = Morphs {
             morphs: Vec::with_capacity(text.len() / 6),
@@ -70,6 +113,26 @@ impl Morphs {
         out.segment(segmenter, normalized.text());
         out.normalized = normalized;
         out
+    }
+
+    /// Like [`Morphs::analyse`], but remembers the last few texts analysed on
+    /// this thread. tantivy tokenizes a document's fields one after another
+    /// on one thread, so the main and reading fields of the same text share
+    /// one segmentation (the dominant cost of indexing).
+    pub fn cached(segmenter: &'static Segmenter, text: &str) -> Rc<Morphs> {
+        if text.len() > CACHE_MAX_TEXT {
+            return Rc::new(Morphs::analyse(segmenter, text));
+        }
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if let Some((_, morphs)) = recent.iter().find(|(t, _)| **t == *text) {
+                return Rc::clone(morphs);
+            }
+            let morphs = Rc::new(Morphs::analyse(segmenter, text));
+            recent.truncate(CACHE_ENTRIES - 1);
+            recent.push_front((text.into(), Rc::clone(&morphs)));
+            morphs
+        })
     }
 
     /// The search term of a content token (base form, katakana stem).
@@ -82,19 +145,20 @@ impl Morphs {
         &self.arena[morph.reading.clone()]
     }
 
-    /// The original-text byte range of a token.
-    pub fn original_range(&self, morph: &Morph) -> (usize, usize) {
-        self.normalized.original_range(morph.start, morph.end)
+    /// A cursor mapping token ranges (in text order) to the original text.
+    pub fn cursor(&self) -> OffsetCursor<'_> {
+        self.normalized.cursor()
     }
 
-    fn segment(&mut self, segmenter: &Segmenter, text: &str) {
+    fn segment(&mut self, segmenter: &'static Segmenter, text: &str) {
         // Segmentation only fails on internal lattice errors; an
         // unanalysable text is then simply not indexed, never a panic.
         let Ok(tokens) = segmenter.segment(Cow::Borrowed(text)) else {
             return;
         };
+        let dictionary = &segmenter.dictionary;
         let mut previous_end = 0;
-        for mut token in tokens {
+        for token in &tokens {
             let (start, end) = (token.byte_start, token.byte_end);
             if text
                 .get(previous_end..start)
@@ -103,14 +167,16 @@ impl Morphs {
                 self.push_break(previous_end);
             }
             previous_end = end;
-            token.get_detail(POS); // loads the detail cache read below
-            let details = token.details.as_deref().unwrap_or_default();
-            let field = |i: usize| details.get(i).map_or("*", |d| d.as_ref());
+            let details = details(dictionary, token.word_id);
             let surface = &text[start..end];
-            let kind = classify(surface, field(POS), field(BASE_FORM));
-            let inflected = field(CONJUGATION_FORM) != "*" && field(BASE_FORM) != "*";
-            let word = if inflected { field(BASE_FORM) } else { surface };
-            self.push(start..end, kind, word, surface, field(READING));
+            let kind = classify(surface, &details);
+            let inflected = details[CONJUGATION_FORM] != "*" && details[BASE_FORM] != "*";
+            let word = if inflected {
+                details[BASE_FORM]
+            } else {
+                surface
+            };
+            self.push(start..end, kind, word, surface, details[READING]);
         }
     }
 
@@ -138,8 +204,45 @@ impl Morphs {
     }
 }
 
+/// The detail fields of a word (part of speech … reading).
+type Details = [&'static str; DETAIL_FIELDS];
+
+/// The detail fields of a token, borrowed from the (process-wide)
+/// dictionary; missing fields read as `*`. Decoding an entry validates and
+/// splits its bytes, so decoded entries are memoised per thread.
+fn details(dictionary: &'static Dictionary, word_id: WordId) -> Details {
+    let key = (word_id.id() << 1) | u32::from(word_id.is_unknown());
+    DETAILS.with(|memo| {
+        *memo
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| decode_details(dictionary, word_id))
+    })
+}
+
+fn decode_details(dictionary: &'static Dictionary, word_id: WordId) -> Details {
+    let id = word_id.id() as usize;
+    let mut out = ["*"; DETAIL_FIELDS];
+    let fields = if word_id.is_unknown() {
+        dictionary.unknown_word_details_iter(id)
+    } else if word_id.is_system() {
+        dictionary.word_details_iter(id)
+    } else {
+        return out; // user dictionary words: we configure none
+    };
+    for (slot, field) in out.iter_mut().zip(fields) {
+        *slot = field;
+    }
+    out
+}
+
 /// Decides the role of a token from its surface and part of speech.
-fn classify(surface: &str, pos: &str, base: &str) -> Kind {
+///
+/// Function words are particles, fillers, auxiliary verbs (except the
+/// negations in [`KEPT_AUXILIARIES`]) and the verbs IPADIC marks as
+/// non-independent or suffixes (している → いる, 書かれる → れる,
+/// 書かせる → せる), which school grammar also counts as auxiliaries.
+fn classify(surface: &str, details: &Details) -> Kind {
     if !surface.chars().any(is_word_char) {
         return if surface.contains(['。', '!', '?']) {
             Kind::Break
@@ -147,16 +250,20 @@ fn classify(surface: &str, pos: &str, base: &str) -> Kind {
             Kind::Symbol
         };
     }
-    match pos {
-        "助詞" | "フィラー" => Kind::Function,
-        "助動詞" if !KEPT_AUXILIARIES.contains(&base) => Kind::Function,
+    match (details[POS], details[POS_DETAIL]) {
+        ("助詞" | "フィラー", _) | ("動詞", "非自立" | "接尾") => Kind::Function,
+        ("助動詞", _) if !KEPT_AUXILIARIES.contains(&details[BASE_FORM]) => Kind::Function,
         _ => Kind::Content,
     }
 }
 
 /// Letters and digits of any script; the long-vowel mark alone is not a word.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && c != LONG_VOWEL
+pub fn is_word_char(c: char) -> bool {
+    match c {
+        '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}' => true,
+        LONG_VOWEL => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// The reading of a token in katakana without long-vowel marks. Kana
@@ -175,19 +282,36 @@ fn push_reading(out: &mut String, surface: &str, reading: &str) {
 mod tests {
     use super::*;
 
+    fn pos(pos: &'static str, detail: &'static str, base: &'static str) -> Details {
+        let mut details = ["*"; DETAIL_FIELDS];
+        details[POS] = pos;
+        details[POS_DETAIL] = detail;
+        details[BASE_FORM] = base;
+        details
+    }
+
     #[test]
     fn particles_and_common_auxiliaries_are_function_words() {
-        assert_eq!(classify("を", "助詞", "を"), Kind::Function);
-        assert_eq!(classify("た", "助動詞", "た"), Kind::Function);
-        assert_eq!(classify("ない", "助動詞", "ない"), Kind::Content);
+        assert_eq!(classify("を", &pos("助詞", "格助詞", "を")), Kind::Function);
+        assert_eq!(classify("た", &pos("助動詞", "*", "た")), Kind::Function);
+        assert_eq!(classify("ない", &pos("助動詞", "*", "ない")), Kind::Content);
+        assert_eq!(classify("れ", &pos("動詞", "接尾", "れる")), Kind::Function);
+        assert_eq!(
+            classify("い", &pos("動詞", "非自立", "いる")),
+            Kind::Function
+        );
+        assert_eq!(
+            classify("書か", &pos("動詞", "自立", "書く")),
+            Kind::Content
+        );
     }
 
     #[test]
     fn symbols_and_sentence_ends_are_recognised() {
-        assert_eq!(classify("・", "記号", "・"), Kind::Symbol);
-        assert_eq!(classify("😀", "記号", "*"), Kind::Symbol);
-        assert_eq!(classify("ー", "名詞", "*"), Kind::Symbol);
-        assert_eq!(classify("。", "記号", "。"), Kind::Break);
+        assert_eq!(classify("・", &pos("記号", "一般", "・")), Kind::Symbol);
+        assert_eq!(classify("😀", &pos("記号", "一般", "*")), Kind::Symbol);
+        assert_eq!(classify("ー", &pos("名詞", "一般", "*")), Kind::Symbol);
+        assert_eq!(classify("。", &pos("記号", "句点", "。")), Kind::Break);
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl Normalized {
         };
         let mut group_start = 0;
         for (i, c) in original.char_indices().skip(1) {
-            if starts_group(c) {
+            if is_plain(c) || starts_group(c) {
                 out.push_group(&original[group_start..i], group_start);
                 group_start = i;
             }
@@ -69,16 +69,33 @@ impl Normalized {
     /// Maps the normalised byte range `start..end` to a range of the
     /// original text. Both ends land on character boundaries of the original.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        self.map_range(start, end, |offset| self.run_index(offset))
+    }
+
+    /// A cursor for mapping many ranges in increasing order.
+    pub fn cursor(&self) -> OffsetCursor<'_> {
+        OffsetCursor {
+            normalized: self,
+            run: 0,
+        }
+    }
+
+    fn map_range(
+        &self,
+        start: usize,
+        end: usize,
+        mut run_index: impl FnMut(usize) -> usize,
+    ) -> (usize, usize) {
         if self.runs.is_empty() {
             return (0, 0);
         }
-        let first = self.run_at(start);
+        let first = &self.runs[run_index(start)];
         let orig_start = if first.linear {
             first.orig_start + (start - first.norm_start)
         } else {
             first.orig_start
         };
-        let last = self.run_at(end.saturating_sub(1).max(start));
+        let last = &self.runs[run_index(end.saturating_sub(1).max(start))];
         let orig_end = if last.linear {
             last.orig_start + (end - last.norm_start)
         } else {
@@ -87,9 +104,30 @@ impl Normalized {
         (orig_start, orig_end.max(orig_start))
     }
 
-    fn run_at(&self, norm_offset: usize) -> &Run {
+    /// The index of the run containing `norm_offset` (binary search).
+    fn run_index(&self, norm_offset: usize) -> usize {
         let index = self.runs.partition_point(|r| r.norm_start <= norm_offset);
-        &self.runs[index.saturating_sub(1)]
+        index.saturating_sub(1)
+    }
+
+    /// Like [`run_index`](Self::run_index), scanning forward from `hint`
+    /// when the offset is at or just after it.
+    fn run_index_from(&self, hint: usize, norm_offset: usize) -> usize {
+        let runs = &self.runs;
+        if runs.get(hint).is_none_or(|r| r.norm_start > norm_offset) {
+            return self.run_index(norm_offset);
+        }
+        let mut index = hint;
+        while runs
+            .get(index + 1)
+            .is_some_and(|r| r.norm_start <= norm_offset)
+        {
+            index += 1;
+            if index - hint > 8 {
+                return self.run_index(norm_offset);
+            }
+        }
+        index
     }
 
     fn push_group(&mut self, group: &str, orig_start: usize) {
@@ -113,12 +151,44 @@ impl Normalized {
     }
 }
 
+/// Maps normalised ranges to original ranges; fastest when the ranges come
+/// in increasing order, as terms do.
+///
+/// ```
+/// # use jirei::analysis::normalize::Normalized;
+/// let n = Normalized::new("ＡＢ");
+/// let mut cursor = n.cursor();
+/// assert_eq!(cursor.original_range(0, 1), (0, 3));
+/// assert_eq!(cursor.original_range(1, 2), (3, 6));
+/// ```
+#[derive(Debug, Clone)]
+pub struct OffsetCursor<'a> {
+    normalized: &'a Normalized,
+    run: usize,
+}
+
+impl OffsetCursor<'_> {
+    /// Same as [`Normalized::original_range`].
+    pub fn original_range(&mut self, start: usize, end: usize) -> (usize, usize) {
+        let normalized = self.normalized;
+        let run = &mut self.run;
+        normalized.map_range(start, end, |offset| {
+            *run = normalized.run_index_from(*run, offset);
+            *run
+        })
+    }
+}
+
 /// Appends the normalised form of `group` to `out`; returns whether it maps
 /// byte for byte (one character in, one character of the same length out).
 fn push_normalized(out: &mut String, group: &str) -> bool {
     let mut chars = group.chars();
     let first = chars.next().unwrap_or(' ');
     if chars.next().is_none() {
+        if is_plain(first) {
+            out.push(first);
+            return true;
+        }
         if first.is_ascii() {
             out.push(fold_ascii(first));
             return true;
@@ -163,6 +233,20 @@ fn control_replacement(c: char) -> char {
         '\t' => '\t',
         _ => ' ',
     }
+}
+
+/// Characters that NFKC and lowercasing leave unchanged and that begin a
+/// group: the bulk of Japanese text, checked first to keep the common path
+/// fast.
+fn is_plain(c: char) -> bool {
+    matches!(c,
+        ' '..='@' | '['..='~'
+        | '\u{3001}'..='\u{3003}'
+        | '\u{3005}'..='\u{3011}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{30FC}'..='\u{30FE}'
+        | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Whether `c` begins a new group rather than combining with the previous
@@ -230,6 +314,29 @@ mod tests {
     }
 
     #[test]
+    fn plain_characters_are_exactly_those_normalisation_leaves_alone() {
+        let ranges = [
+            (0x20, 0x7E),
+            (0x3001, 0x3011),
+            (0x3041, 0x30FE),
+            (0x4E00, 0x9FFF),
+        ];
+        for (low, high) in ranges {
+            for c in (low..=high)
+                .filter_map(char::from_u32)
+                .filter(|&c| is_plain(c))
+            {
+                let mut folded = String::new();
+                for n in c.to_string().nfkc() {
+                    push_folded(&mut folded, n);
+                }
+                assert_eq!(folded, c.to_string(), "U+{:04X}", c as u32);
+                assert!(starts_group(c), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    #[test]
     fn offsets_map_back_through_width_changes() {
         let original = "ＲＰＡをｷｬｯｼｭﾚｽ決済に";
         let n = Normalized::new(original);
@@ -241,6 +348,25 @@ mod tests {
         assert_eq!(slice(original, &n, cash, end), "ｷｬｯｼｭﾚｽ");
         let kessai = text.find("決済").unwrap();
         assert_eq!(slice(original, &n, kessai, kessai + 6), "決済");
+    }
+
+    #[test]
+    fn cursor_agrees_with_binary_search_in_any_order() {
+        let original = "ＡあｶﾞＢ「Ｃ」ｄ①ＥＦＧＨＩＪＫＬＭＮ";
+        let n = Normalized::new(original);
+        let mut cursor = n.cursor();
+        let boundaries: Vec<usize> = n.text().char_indices().map(|(i, _)| i).collect();
+        let forward = boundaries.windows(2);
+        for pair in forward.clone().chain(forward.rev()).step_by(1) {
+            assert_eq!(
+                cursor.original_range(pair[0], pair[1]),
+                n.original_range(pair[0], pair[1])
+            );
+        }
+        assert_eq!(
+            cursor.original_range(0, n.text().len()),
+            (0, original.len())
+        );
     }
 
     #[test]

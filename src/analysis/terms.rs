@@ -3,7 +3,8 @@
 //! (`&str` borrowed from a scratch buffer), so callers that keep their own
 //! buffers (the tantivy tokenizer) allocate nothing per term.
 
-use super::morph::{Kind, Morphs};
+use super::kana::LONG_VOWEL;
+use super::morph::{Kind, Morphs, is_word_char};
 use super::normalize::Normalized;
 
 /// One search term with its position (for phrase queries) and its byte
@@ -37,12 +38,13 @@ pub type Sink<'s> = dyn FnMut(&str, u32, usize, usize) + 's;
 pub fn main_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
     let mut position = 0u32;
     let mut gap = false;
+    let mut offsets = morphs.cursor();
     for morph in &morphs.morphs {
         match morph.kind {
             Kind::Content => {
                 position += u32::from(gap && position > 0);
                 gap = false;
-                let (start, end) = morphs.original_range(morph);
+                let (start, end) = offsets.original_range(morph.start, morph.end);
                 sink(morphs.term(morph), position, start, end);
                 position += 1;
             }
@@ -55,10 +57,11 @@ pub fn main_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
 /// Emits bigrams of the concatenated readings, one stretch per sentence.
 pub fn reading_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
     let mut grams = Bigrams::new(sink);
+    let mut offsets = morphs.cursor();
     for morph in &morphs.morphs {
         match morph.kind {
             Kind::Content | Kind::Function => {
-                let (start, end) = morphs.original_range(morph);
+                let (start, end) = offsets.original_range(morph.start, morph.end);
                 for c in morphs.reading(morph).chars() {
                     grams.push(c, start, end);
                 }
@@ -74,9 +77,10 @@ pub fn reading_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
 /// letters and digits (symbols and spaces separate stretches).
 pub fn ngram_terms(normalized: &Normalized, sink: &mut Sink<'_>) {
     let mut grams = Bigrams::new(sink);
+    let mut offsets = normalized.cursor();
     for (i, c) in normalized.text().char_indices() {
-        if c.is_alphanumeric() {
-            let (start, end) = normalized.original_range(i, i + c.len_utf8());
+        if is_word_char(c) || c == LONG_VOWEL {
+            let (start, end) = offsets.original_range(i, i + c.len_utf8());
             grams.push(c, start, end);
         } else {
             grams.end_stretch();

@@ -169,36 +169,44 @@ mod tests {
     }
 
     #[test]
-    fn index_and_query_parser_use_the_registered_tokenizer() {
+    fn index_and_query_parser_use_the_registered_tokenizers() {
         use tantivy::collector::Count;
         use tantivy::query::QueryParser;
         use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-        use tantivy::{Index, doc};
+        use tantivy::{Index, TantivyDocument};
 
         let mut schema = Schema::builder();
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer("ja")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let body = schema.add_text_field(
-            "body",
-            TextOptions::default().set_indexing_options(indexing),
-        );
+        let fields = TermField::ALL.map(|field| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(field.tokenizer_name())
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let options = TextOptions::default().set_indexing_options(indexing);
+            schema.add_text_field(field.tokenizer_name(), options)
+        });
         let index = Index::create_in_ram(schema.build());
         register_tokenizers(index.tokenizers(), &Analyzer::default_embedded().unwrap());
         let mut writer = index.writer(15_000_000).unwrap();
-        writer
-            .add_document(doc!(body => "令和5年に書かない窓口を導入した。"))
-            .unwrap();
-        writer.add_document(doc!(body => "窓口で書く手続")).unwrap();
+        for text in [
+            "令和5年に書かない窓口を導入した。",
+            "窓口で書く手続。メタバース",
+        ] {
+            let mut document = TantivyDocument::default();
+            for field in fields {
+                document.add_text(field, text);
+            }
+            writer.add_document(document).unwrap();
+        }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let parser = QueryParser::for_index(&index, vec![body]);
-        let count = |q: &str| {
-            searcher
-                .search(&parser.parse_query(q).unwrap(), &Count)
-                .unwrap()
+        let count = |field: usize, query: &str| {
+            let parser = QueryParser::for_index(&index, vec![fields[field]]);
+            let query = parser.parse_query(query).unwrap();
+            searcher.search(&query, &Count).unwrap()
         };
-        assert_eq!(count("\"書かない窓口\""), 1);
-        assert_eq!(count("窓口"), 2);
+        assert_eq!(count(0, "\"書かない窓口\""), 1);
+        assert_eq!(count(0, "窓口"), 2);
+        assert_eq!(count(1, "かかないまどぐち"), 1);
+        assert_eq!(count(1, "まどぐち"), 2);
+        assert_eq!(count(2, "メタバ"), 1);
     }
 }
