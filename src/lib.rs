@@ -14,3 +14,4 @@ pub mod corpus;
 pub mod diagnostic;
 pub mod import;
 pub mod index;
+pub mod search;

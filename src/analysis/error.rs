@@ -86,8 +86,9 @@ impl AnalysisError {
     /// The location in the synonym file, for the errors that have one.
     pub fn location(&self) -> Option<&SourceLocation> {
         match self {
-            AnalysisError::SynonymsSyntax { location, .. }
-            | AnalysisError::SynonymsInvalid { location, .. } => Some(location),
+            AnalysisError::SynonymsSyntax { location, .. } | AnalysisError::SynonymsInvalid { location, .. } => {
+                Some(location)
+            }
             _ => None,
         }
     }

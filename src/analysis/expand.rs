@@ -30,10 +30,7 @@ pub struct SynonymTable {
 
 impl SynonymTable {
     /// Compiles `synonyms`, analysing each phrase with `analyse`.
-    pub(crate) fn compile(
-        synonyms: &Synonyms,
-        analyse: impl Fn(&str) -> Key,
-    ) -> Result<SynonymTable, AnalysisError> {
+    pub(crate) fn compile(synonyms: &Synonyms, analyse: impl Fn(&str) -> Key) -> Result<SynonymTable, AnalysisError> {
         let key = |phrase: &Phrase| {
             let key = analyse(&phrase.text);
             if key.is_empty() {
@@ -61,17 +58,10 @@ impl SynonymTable {
             let mut extra = Vec::new();
             for target in &rule.to {
                 let target = key(target)?;
-                extra.extend(
-                    entries
-                        .get(&target)
-                        .cloned()
-                        .unwrap_or_else(|| vec![target]),
-                );
+                extra.extend(entries.get(&target).cloned().unwrap_or_else(|| vec![target]));
             }
             for source in entries.get(&from).cloned().unwrap_or_else(|| vec![from]) {
-                let alternatives = entries
-                    .entry(source.clone())
-                    .or_insert_with(|| vec![source]);
+                let alternatives = entries.entry(source.clone()).or_insert_with(|| vec![source]);
                 push_unique(alternatives, extra.iter().cloned());
             }
         }
@@ -87,11 +77,7 @@ impl SynonymTable {
     /// Every phrase with its alternatives, sorted (for export to clients
     /// that cannot run the analyser).
     pub fn entries(&self) -> Vec<(&[String], &[Key])> {
-        let mut entries: Vec<_> = self
-            .entries
-            .iter()
-            .map(|(k, v)| (k.as_slice(), v.as_slice()))
-            .collect();
+        let mut entries: Vec<_> = self.entries.iter().map(|(k, v)| (k.as_slice(), v.as_slice())).collect();
         entries.sort();
         entries
     }
@@ -146,17 +132,10 @@ impl SynonymTable {
 
 /// Appends `span` (or `replacement` standing in for it) to `out`, keeping the
 /// position gap the query had between `previous` and the span.
-fn append(
-    out: &mut Vec<Term>,
-    span: &[Term],
-    previous: Option<&Term>,
-    replacement: Option<&[String]>,
-) {
+fn append(out: &mut Vec<Term>, span: &[Term], previous: Option<&Term>, replacement: Option<&[String]>) {
     let first = &span[0];
     let start = match (out.last(), previous) {
-        (Some(last), Some(previous)) => {
-            last.position + first.position.saturating_sub(previous.position).max(1)
-        }
+        (Some(last), Some(previous)) => last.position + first.position.saturating_sub(previous.position).max(1),
         _ => first.position,
     };
     match replacement {

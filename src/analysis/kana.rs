@@ -55,9 +55,7 @@ pub fn to_katakana(c: char) -> char {
 /// ```
 pub fn push_katakana_stem(out: &mut String, word: &str) {
     match word.strip_suffix(LONG_VOWEL) {
-        Some(stem) if word.chars().count() >= 4 && word.chars().all(is_katakana) => {
-            out.push_str(stem)
-        }
+        Some(stem) if word.chars().count() >= 4 && word.chars().all(is_katakana) => out.push_str(stem),
         _ => out.push_str(word),
     }
 }

@@ -160,10 +160,7 @@ impl Morphs {
         let mut previous_end = 0;
         for token in &tokens {
             let (start, end) = (token.byte_start, token.byte_end);
-            if text
-                .get(previous_end..start)
-                .is_some_and(|gap| gap.contains('\n'))
-            {
+            if text.get(previous_end..start).is_some_and(|gap| gap.contains('\n')) {
                 self.push_break(previous_end);
             }
             previous_end = end;
@@ -171,11 +168,7 @@ impl Morphs {
             let surface = &text[start..end];
             let kind = classify(surface, &details);
             let inflected = details[CONJUGATION_FORM] != "*" && details[BASE_FORM] != "*";
-            let word = if inflected {
-                details[BASE_FORM]
-            } else {
-                surface
-            };
+            let word = if inflected { details[BASE_FORM] } else { surface };
             self.push(start..end, kind, word, surface, details[READING]);
         }
     }
@@ -296,14 +289,8 @@ mod tests {
         assert_eq!(classify("た", &pos("助動詞", "*", "た")), Kind::Function);
         assert_eq!(classify("ない", &pos("助動詞", "*", "ない")), Kind::Content);
         assert_eq!(classify("れ", &pos("動詞", "接尾", "れる")), Kind::Function);
-        assert_eq!(
-            classify("い", &pos("動詞", "非自立", "いる")),
-            Kind::Function
-        );
-        assert_eq!(
-            classify("書か", &pos("動詞", "自立", "書く")),
-            Kind::Content
-        );
+        assert_eq!(classify("い", &pos("動詞", "非自立", "いる")), Kind::Function);
+        assert_eq!(classify("書か", &pos("動詞", "自立", "書く")), Kind::Content);
     }
 
     #[test]

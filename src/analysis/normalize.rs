@@ -80,12 +80,7 @@ impl Normalized {
         }
     }
 
-    fn map_range(
-        &self,
-        start: usize,
-        end: usize,
-        mut run_index: impl FnMut(usize) -> usize,
-    ) -> (usize, usize) {
+    fn map_range(&self, start: usize, end: usize, mut run_index: impl FnMut(usize) -> usize) -> (usize, usize) {
         if self.runs.is_empty() {
             return (0, 0);
         }
@@ -118,10 +113,7 @@ impl Normalized {
             return self.run_index(norm_offset);
         }
         let mut index = hint;
-        while runs
-            .get(index + 1)
-            .is_some_and(|r| r.norm_start <= norm_offset)
-        {
+        while runs.get(index + 1).is_some_and(|r| r.norm_start <= norm_offset) {
             index += 1;
             if index - hint > 8 {
                 return self.run_index(norm_offset);
@@ -282,10 +274,7 @@ mod tests {
 
     #[test]
     fn full_width_latin_becomes_lowercase_ascii() {
-        assert_eq!(
-            Normalized::new("ＲＰＡとＡＩ－ＯＣＲ").text(),
-            "rpaとai-ocr"
-        );
+        assert_eq!(Normalized::new("ＲＰＡとＡＩ－ＯＣＲ").text(), "rpaとai-ocr");
     }
 
     #[test]
@@ -297,35 +286,21 @@ mod tests {
 
     #[test]
     fn full_width_digits_and_spaces_are_folded() {
-        assert_eq!(
-            Normalized::new("令和５年\u{3000}１２月").text(),
-            "令和5年 12月"
-        );
+        assert_eq!(Normalized::new("令和５年\u{3000}１２月").text(), "令和5年 12月");
     }
 
     #[test]
     fn control_characters_become_spaces_and_invisibles_disappear() {
         assert_eq!(Normalized::new("a\u{0}b\u{7}c\u{85}d").text(), "a b c\nd");
         assert_eq!(Normalized::new("a\r\nb\tc").text(), "a\n\nb\tc");
-        assert_eq!(
-            Normalized::new("\u{FEFF}葛\u{E0100}城\u{200B}市").text(),
-            "葛城市"
-        );
+        assert_eq!(Normalized::new("\u{FEFF}葛\u{E0100}城\u{200B}市").text(), "葛城市");
     }
 
     #[test]
     fn plain_characters_are_exactly_those_normalisation_leaves_alone() {
-        let ranges = [
-            (0x20, 0x7E),
-            (0x3001, 0x3011),
-            (0x3041, 0x30FE),
-            (0x4E00, 0x9FFF),
-        ];
+        let ranges = [(0x20, 0x7E), (0x3001, 0x3011), (0x3041, 0x30FE), (0x4E00, 0x9FFF)];
         for (low, high) in ranges {
-            for c in (low..=high)
-                .filter_map(char::from_u32)
-                .filter(|&c| is_plain(c))
-            {
+            for c in (low..=high).filter_map(char::from_u32).filter(|&c| is_plain(c)) {
                 let mut folded = String::new();
                 for n in c.to_string().nfkc() {
                     push_folded(&mut folded, n);
@@ -363,10 +338,7 @@ mod tests {
                 n.original_range(pair[0], pair[1])
             );
         }
-        assert_eq!(
-            cursor.original_range(0, n.text().len()),
-            (0, original.len())
-        );
+        assert_eq!(cursor.original_range(0, n.text().len()), (0, original.len()));
     }
 
     #[test]

@@ -95,11 +95,10 @@ impl Synonyms {
 
     /// Reads and parses a synonym file.
     pub fn load(path: &Path) -> Result<Synonyms, AnalysisError> {
-        let source =
-            std::fs::read_to_string(path).map_err(|source| AnalysisError::SynonymsRead {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let source = std::fs::read_to_string(path).map_err(|source| AnalysisError::SynonymsRead {
+            path: path.to_path_buf(),
+            source,
+        })?;
         parse(&source, Some(path.to_path_buf()))
     }
 
@@ -223,10 +222,7 @@ to = ["ChatGPT"]
     #[test]
     fn unknown_keys_are_rejected_with_their_location() {
         let err = Synonyms::from_toml_str("group = []\n").unwrap_err();
-        assert!(
-            matches!(err, AnalysisError::SynonymsSyntax { .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, AnalysisError::SynonymsSyntax { .. }), "{err:?}");
         assert_eq!(err.location().unwrap().line, 1);
     }
 
@@ -239,10 +235,7 @@ to = ["ChatGPT"]
     #[test]
     fn empty_phrases_and_lonely_groups_are_invalid() {
         let err = Synonyms::from_toml_str("groups = [[\"a\", \" \"]]").unwrap_err();
-        assert!(
-            matches!(err, AnalysisError::SynonymsInvalid { .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, AnalysisError::SynonymsInvalid { .. }), "{err:?}");
         assert_eq!(err.location().unwrap().column, 17);
         let err = Synonyms::from_toml_str("\ngroups = [[\"a\"]]").unwrap_err();
         assert_eq!(err.location().unwrap().line, 2);

@@ -10,11 +10,7 @@ fn analyzer() -> &'static Analyzer {
 }
 
 fn words(text: &str) -> Vec<String> {
-    analyzer()
-        .analyze(text)
-        .into_iter()
-        .map(|t| t.text)
-        .collect()
+    analyzer().analyze(text).into_iter().map(|t| t.text).collect()
 }
 
 /// Whether the query terms occur in the document terms at consecutive
@@ -23,17 +19,12 @@ fn phrase_matches(document: &[Term], query: &[Term]) -> bool {
     let Some(first) = query.first() else {
         return false;
     };
-    document
-        .iter()
-        .filter(|d| d.text == first.text)
-        .any(|start| {
-            query.iter().all(|q| {
-                let position = start.position + (q.position - first.position);
-                document
-                    .iter()
-                    .any(|d| d.position == position && d.text == q.text)
-            })
+    document.iter().filter(|d| d.text == first.text).any(|start| {
+        query.iter().all(|q| {
+            let position = start.position + (q.position - first.position);
+            document.iter().any(|d| d.position == position && d.text == q.text)
         })
+    })
 }
 
 fn finds(field: TermField, document: &str, query: &str) -> bool {
@@ -96,10 +87,7 @@ fn negation_is_kept_so_the_meaning_survives() {
 fn inflected_query_matches_document_phrase_by_position() {
     let document = analyzer().analyze("書かない窓口を導入した");
     let query = analyzer().analyze("書かない窓口");
-    assert!(
-        phrase_matches(&document, &query),
-        "{document:?} / {query:?}"
-    );
+    assert!(phrase_matches(&document, &query), "{document:?} / {query:?}");
     let positions: Vec<u32> = document.iter().map(|t| t.position).collect();
     assert_eq!(positions, [0, 1, 2, 3, 4]);
 }
@@ -115,21 +103,13 @@ fn phrases_do_not_span_sentences() {
 
 #[test]
 fn hiragana_reading_finds_kanji_text() {
-    assert!(finds(
-        TermField::Reading,
-        "書かない窓口を導入した",
-        "かかないまどぐち"
-    ));
+    assert!(finds(TermField::Reading, "書かない窓口を導入した", "かかないまどぐち"));
     assert!(finds(
         TermField::Reading,
         "マイナンバーカードの交付",
         "まいなんばーかーど"
     ));
-    assert!(finds(
-        TermField::Reading,
-        "電子契約を導入",
-        "でんしけいやく"
-    ));
+    assert!(finds(TermField::Reading, "電子契約を導入", "でんしけいやく"));
     assert!(finds(TermField::Reading, "関西国際空港", "くうこう"));
 }
 
@@ -158,11 +138,7 @@ fn reading_of_kana_queries_needs_no_dictionary() {
             .map(kana::to_katakana)
             .collect();
         let expected: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
-        let actual: Vec<String> = analyzer()
-            .reading_terms(query)
-            .into_iter()
-            .map(|t| t.text)
-            .collect();
+        let actual: Vec<String> = analyzer().reading_terms(query).into_iter().map(|t| t.text).collect();
         assert_eq!(actual, expected, "{query}");
     }
 }
@@ -175,11 +151,7 @@ fn reading_does_not_match_other_words() {
 
 #[test]
 fn ngrams_find_partial_words() {
-    assert!(finds(
-        TermField::Ngram,
-        "メタバースを活用した窓口",
-        "メタバ"
-    ));
+    assert!(finds(TermField::Ngram, "メタバースを活用した窓口", "メタバ"));
     assert!(finds(TermField::Ngram, "ＣｈａｔＧＰＴの利用", "chatg"));
     assert!(!finds(TermField::Ngram, "メタバースを活用", "メタ活用"));
 }
@@ -195,15 +167,8 @@ fn ngrams_of_a_single_character_stretch_are_unigrams() {
 fn term_offsets_slice_the_original_text() {
     let text = "ＲＰＡとｷｬｯｼｭﾚｽ決済で書かない窓口";
     let slice = |t: &Term| &text[t.byte_start..t.byte_end];
-    let main: Vec<&str> = analyzer()
-        .analyze(text)
-        .iter()
-        .map(slice)
-        .collect::<Vec<_>>();
-    assert_eq!(
-        main,
-        ["ＲＰＡ", "ｷｬｯｼｭ", "ﾚｽ", "決済", "書か", "ない", "窓口"]
-    );
+    let main: Vec<&str> = analyzer().analyze(text).iter().map(slice).collect::<Vec<_>>();
+    assert_eq!(main, ["ＲＰＡ", "ｷｬｯｼｭ", "ﾚｽ", "決済", "書か", "ない", "窓口"]);
     let reading = analyzer().reading_terms(text);
     assert_eq!(slice(&reading[0]), "ＲＰＡ");
     let ngrams = analyzer().ngram_terms(text);
@@ -219,21 +184,14 @@ fn offsets_always_fall_on_character_boundaries() {
     for field in TermField::ALL {
         for term in analyzer().collect(field, text) {
             assert!(term.byte_start < term.byte_end, "{term:?}");
-            assert!(
-                text.get(term.byte_start..term.byte_end).is_some(),
-                "{term:?}"
-            );
+            assert!(text.get(term.byte_start..term.byte_end).is_some(), "{term:?}");
         }
     }
 }
 
 #[test]
 fn hostile_inputs_never_panic() {
-    let long: String = "自治体DX推進🚀ｶﾞ\u{0}"
-        .chars()
-        .cycle()
-        .take(10_000)
-        .collect();
+    let long: String = "自治体DX推進🚀ｶﾞ\u{0}".chars().cycle().take(10_000).collect();
     let inputs = [
         String::new(),
         "😀🎉👍🏽".into(),
@@ -352,10 +310,7 @@ fn expansion_keeps_sentence_gaps_and_marks_replaced_spans() {
     let replaced = &expanded[1];
     let positions: Vec<u32> = replaced.iter().map(|t| t.position).collect();
     assert_eq!(positions, [0, 2, 3, 4], "{replaced:?}");
-    assert_eq!(
-        &text[replaced[1].byte_start..replaced[3].byte_end],
-        "マイナカード"
-    );
+    assert_eq!(&text[replaced[1].byte_start..replaced[3].byte_end], "マイナカード");
 }
 
 #[test]
@@ -373,10 +328,7 @@ fn analyzer_is_cheap_to_clone_and_shareable() {
 #[test]
 #[ignore = "benchmark; run in release mode"]
 fn throughput() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/seeds/003_b7b77d4349d817ea.txt"
-    );
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/003_b7b77d4349d817ea.txt");
     let Ok(text) = std::fs::read_to_string(path) else {
         return println!("{path} not found; skipped");
     };

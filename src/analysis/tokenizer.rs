@@ -52,10 +52,7 @@ impl JaTokenizer {
 /// ```
 pub fn register_tokenizers(manager: &TokenizerManager, analyzer: &Analyzer) {
     for field in TermField::ALL {
-        manager.register(
-            field.tokenizer_name(),
-            JaTokenizer::new(analyzer.clone(), field),
-        );
+        manager.register(field.tokenizer_name(), JaTokenizer::new(analyzer.clone(), field));
     }
 }
 
@@ -150,11 +147,8 @@ mod tests {
 
     #[test]
     fn token_buffer_is_reused_without_leaking_previous_tokens() {
-        let mut tokenizer =
-            JaTokenizer::new(Analyzer::default_embedded().unwrap(), TermField::Main);
-        tokenizer
-            .token_stream("関西国際空港の窓口")
-            .process(&mut |_| {});
+        let mut tokenizer = JaTokenizer::new(Analyzer::default_embedded().unwrap(), TermField::Main);
+        tokenizer.token_stream("関西国際空港の窓口").process(&mut |_| {});
         let mut stream = tokenizer.token_stream("空港");
         assert!(stream.advance());
         assert_eq!(stream.token().text, "空港");
@@ -186,10 +180,7 @@ mod tests {
         let index = Index::create_in_ram(schema.build());
         register_tokenizers(index.tokenizers(), &Analyzer::default_embedded().unwrap());
         let mut writer = index.writer(15_000_000).unwrap();
-        for text in [
-            "令和5年に書かない窓口を導入した。",
-            "窓口で書く手続。メタバース",
-        ] {
+        for text in ["令和5年に書かない窓口を導入した。", "窓口で書く手続。メタバース"] {
             let mut document = TantivyDocument::default();
             for field in fields {
                 document.add_text(field, text);

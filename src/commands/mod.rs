@@ -5,6 +5,8 @@
 pub mod check;
 pub mod import;
 pub mod new;
+pub mod search;
+mod search_output;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -47,6 +49,10 @@ pub enum Command {
     New(new::NewArgs),
     /// Turn a publication into case files.
     Import(import::ImportArgs),
+    /// Search the cases (Japanese-aware, with filters and facets).
+    Search(Box<search::SearchArgs>),
+    /// Build or refresh the search index (done automatically by search and build).
+    Index(search::IndexArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,6 +79,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&cli, args),
         Command::New(args) => new::run(&cli, args),
         Command::Import(args) => import::run(&cli, args),
+        Command::Search(args) => search::run(&cli, args),
+        Command::Index(args) => search::run_index(&cli, args),
     };
     ExitCode::from(code)
 }

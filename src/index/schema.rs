@@ -78,7 +78,7 @@ impl Fields {
         let mut b = Schema::builder();
         let words = text_options(TermField::Main);
         let fields = Fields {
-            id: b.add_text_field("id", STRING | STORED),
+            id: b.add_text_field("id", STRING | STORED | FAST),
             summary: b.add_text_field("summary", STORED),
             body_text: b.add_text_field("body_text", STORED),
             title: b.add_text_field("title", words.clone()),

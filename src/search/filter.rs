@@ -32,13 +32,20 @@ impl FromStr for Range {
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let Some((min, max)) = s.split_once("..") else {
-            return Err(RangeError(format!("`{s}` is not a range; write MIN..MAX, MIN.. or ..MAX (e.g. 10000..50000)")));
+            return Err(RangeError(format!(
+                "`{s}` is not a range; write MIN..MAX, MIN.. or ..MAX (e.g. 10000..50000)"
+            )));
         };
-        let range = Range { min: parse_number(min, s)?, max: parse_number(max, s)? };
+        let range = Range {
+            min: parse_number(min, s)?,
+            max: parse_number(max, s)?,
+        };
         if let (Some(lo), Some(hi)) = (range.min, range.max)
             && lo > hi
         {
-            return Err(RangeError(format!("the range `{s}` is reversed: {lo} is more than {hi}; write {hi}..{lo}")));
+            return Err(RangeError(format!(
+                "the range `{s}` is reversed: {lo} is more than {hi}; write {hi}..{lo}"
+            )));
         }
         Ok(range)
     }
@@ -91,7 +98,10 @@ impl Filters {
                 .iter()
                 .map(|v| {
                     let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
-                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
                 })
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
@@ -106,7 +116,8 @@ impl Filters {
             if range == Range::default() {
                 continue;
             }
-            let bound = |v: Option<u64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_u64(field, v)));
+            let bound =
+                |v: Option<u64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_u64(field, v)));
             // An open end still requires the value to exist.
             let lower = match range.min {
                 Some(_) => bound(range.min),

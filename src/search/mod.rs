@@ -91,7 +91,10 @@ pub fn validate_filters(filters: &mut Filters, index: &SearchIndex, bands: &Band
     let searcher = index.reader.searcher();
     for (facet, values) in filters.facets.iter_mut() {
         if !FACETS.contains(&facet.as_str()) {
-            return Err(filter_error(format!("`{facet}` is not a facet"), did_you_mean(facet, FACETS)));
+            return Err(filter_error(
+                format!("`{facet}` is not a facet"),
+                did_you_mean(facet, FACETS),
+            ));
         }
         let known: Vec<String> = match facet.as_str() {
             "band" => bands.bands().iter().map(|b| b.id.clone()).collect(),
@@ -131,10 +134,10 @@ pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -
         None => Box::new(AllQuery),
     };
     let searcher = index.reader.searcher();
-    let full = with_filters(&text_query, &request.filters, index, None);
+    let full = with_filters(text_query.as_ref(), &request.filters, index, None);
     let total = searcher.search(&full, &Count)?;
-    let mut ranked = rank_all(&searcher, index, &full, total)?;
-    rank::sort(&mut ranked, request.sort, request.near_population);
+    let mut ranked = rank_all(&searcher, &full, total)?;
+    rank::sort_by(&mut ranked, |r| &r.input, request.sort, request.near_population);
     let words = compiled.map(|c| c.highlight).unwrap_or_default();
     let hits = ranked
         .iter()
@@ -143,51 +146,135 @@ pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -
         .collect::<Result<Vec<Hit>, SearchError>>()?;
     let mut facet_counts_by_name = BTreeMap::new();
     for facet in facets {
-        let query = with_filters(&text_query, &request.filters, index, Some(facet));
+        let query = with_filters(text_query.as_ref(), &request.filters, index, Some(facet));
         facet_counts_by_name.insert(facet.clone(), facet_counts(&searcher, index, &query, facet)?);
     }
-    Ok(SearchResponse { total, hits, facets: facet_counts_by_name })
+    Ok(SearchResponse {
+        total,
+        hits,
+        facets: facet_counts_by_name,
+    })
 }
 
-fn with_filters(text: &Box<dyn Query>, filters: &Filters, index: &SearchIndex, except: Option<&str>) -> BooleanQuery {
+fn with_filters(text: &dyn Query, filters: &Filters, index: &SearchIndex, except: Option<&str>) -> BooleanQuery {
     let mut clauses = vec![(Occur::Must, text.box_clone())];
     clauses.extend(filters.clauses(&index.fields, except));
     BooleanQuery::new(clauses)
 }
 
-/// Every match with what ranking needs, read from fast fields.
-fn rank_all(
-    searcher: &Searcher,
-    index: &SearchIndex,
-    query: &dyn Query,
-    total: usize,
-) -> Result<Vec<(rank::RankInput, DocAddress)>, SearchError> {
+/// Fast-field columns of one segment.
+struct SegmentColumns {
+    population: tantivy::columnar::Column<u64>,
+    initial_cost: tantivy::columnar::Column<u64>,
+    lead_time: tantivy::columnar::Column<u64>,
+    id: Option<tantivy::columnar::StrColumn>,
+}
+
+impl SegmentColumns {
+    fn of(searcher: &Searcher, segment: u32) -> tantivy::Result<SegmentColumns> {
+        let fast = searcher.segment_reader(segment).fast_fields();
+        Ok(SegmentColumns {
+            population: fast.u64("population")?,
+            initial_cost: fast.u64("initial_cost")?,
+            lead_time: fast.u64("lead_time")?,
+            id: fast.str("id")?,
+        })
+    }
+
+    fn id(&self, doc: u32) -> String {
+        let mut out = String::new();
+        if let Some(column) = &self.id
+            && let Some(ord) = column.term_ords(doc).next()
+        {
+            let _ = column.ord_to_str(ord, &mut out);
+        }
+        out
+    }
+}
+
+/// Every match with what ranking needs, read from fast fields (no stored
+/// documents are loaded for hits that will not be shown).
+fn rank_all(searcher: &Searcher, query: &dyn Query, total: usize) -> Result<Vec<Ranked>, SearchError> {
     if total == 0 {
         return Ok(Vec::new());
     }
     let scored = searcher.search(query, &TopDocs::with_limit(total).order_by_score())?;
-    let mut columns = HashMap::new();
+    let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
     let mut out = Vec::with_capacity(scored.len());
     for (score, address) in scored {
         let segment = address.segment_ord;
-        if !columns.contains_key(&segment) {
-            let fast = searcher.segment_reader(segment).fast_fields();
-            let col = |name: &str| fast.u64(name);
-            columns.insert(segment, (col("population")?, col("initial_cost")?, col("lead_time")?, fast.str("id")?));
-        }
-        let (population, cost, lead, _) = &columns[&segment];
+        let c = match columns.entry(segment) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(SegmentColumns::of(searcher, segment)?),
+        };
         let doc = address.doc_id;
-        let id = stored_id(searcher, index, address)?;
-        out.push((
-            rank::RankInput {
-                id,
-                score,
-                population: population.first(doc),
-                initial_cost: cost.first(doc),
-                lead_time: lead.first(doc),
-            },
-            address,
-        ));
+        let input = rank::RankInput {
+            id: c.id(doc),
+            score,
+            population: c.population.first(doc),
+            initial_cost: c.initial_cost.first(doc),
+            lead_time: c.lead_time.first(doc),
+        };
+        out.push(Ranked { input, address });
     }
     Ok(out)
+}
+
+struct Ranked {
+    input: rank::RankInput,
+    address: DocAddress,
+}
+
+fn load_hit(
+    searcher: &Searcher,
+    index: &SearchIndex,
+    ranked: &Ranked,
+    near: Option<u64>,
+    words: &[String],
+) -> Result<Hit, SearchError> {
+    let doc: TantivyDocument = searcher.doc(ranked.address)?;
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let summary: CaseSummary = serde_json::from_str(&text(index.fields.summary))
+        .map_err(|e| tantivy::TantivyError::InternalError(format!("stored summary: {e}")))?;
+    let snippet = snippet::make(&text(index.fields.body_text), words, &index.analyzer);
+    Ok(Hit {
+        id: summary.id.clone(),
+        title: summary.title.clone(),
+        organization: summary.organization.clone(),
+        prefecture: summary.prefecture.clone(),
+        population: summary.population,
+        band: summary.band.clone(),
+        initial_cost: summary.initial_cost,
+        running_cost: summary.running_cost,
+        lead_time_months: summary.lead_time_months,
+        score: rank::relevance(&ranked.input, near) as f64 / 10_000.0,
+        snippet: snippet.to_html(),
+        summary,
+        snippet_parts: snippet,
+    })
+}
+
+/// Value → count of one facet over the matches of `query`.
+fn facet_counts(
+    searcher: &Searcher,
+    index: &SearchIndex,
+    query: &dyn Query,
+    facet: &str,
+) -> Result<BTreeMap<String, u64>, SearchError> {
+    let Some(field) = index.fields.facet(facet) else {
+        return Ok(BTreeMap::new());
+    };
+    let name = index.index.schema().get_field_name(field).to_string();
+    let mut collector = FacetCollector::for_field(name);
+    collector.add_facet("/");
+    let counts = searcher.search(query, &collector)?;
+    Ok(counts
+        .get("/")
+        .filter_map(|(facet, count)| facet.to_path().first().map(|v| (v.to_string(), count)))
+        .collect())
 }

@@ -68,7 +68,10 @@ pub fn parse(query: &str) -> Result<Vec<Group>, QueryError> {
                 return Err(QueryError::UnbalancedQuote(*open));
             }
             if !phrase.trim().is_empty() {
-                groups.push(Group { text: phrase.trim().to_string(), phrase: true });
+                groups.push(Group {
+                    text: phrase.trim().to_string(),
+                    phrase: true,
+                });
             }
         } else if c.is_whitespace() {
             push_words(&mut groups, &mut current);
@@ -82,7 +85,10 @@ pub fn parse(query: &str) -> Result<Vec<Group>, QueryError> {
 
 fn push_words(groups: &mut Vec<Group>, current: &mut String) {
     if !current.is_empty() {
-        groups.push(Group { text: std::mem::take(current), phrase: false });
+        groups.push(Group {
+            text: std::mem::take(current),
+            phrase: false,
+        });
     }
 }
 
@@ -118,10 +124,18 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
     }
     highlight.sort();
     highlight.dedup();
-    Ok(Some(CompiledQuery { query: Box::new(BooleanQuery::new(musts)), highlight }))
+    Ok(Some(CompiledQuery {
+        query: Box::new(BooleanQuery::new(musts)),
+        highlight,
+    }))
 }
 
-fn group_query(group: &Group, alternatives: &[Vec<AnalyzedTerm>], fields: &Fields, analyzer: &Analyzer) -> Box<dyn Query> {
+fn group_query(
+    group: &Group,
+    alternatives: &[Vec<AnalyzedTerm>],
+    fields: &Fields,
+    analyzer: &Analyzer,
+) -> Box<dyn Query> {
     let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for words in alternatives {
         let texts: Vec<&str> = words.iter().map(|t| t.text.as_str()).collect();
@@ -144,13 +158,18 @@ fn group_query(group: &Group, alternatives: &[Vec<AnalyzedTerm>], fields: &Field
 
 /// The words as a phrase (or one word) in any word field, weighted.
 fn phrase_in_word_fields(words: &[&str], fields: &Fields) -> Box<dyn Query> {
-    let per_field = fields.word_fields().map(|wf| (Occur::Should, weighted(phrase(words, wf.field), wf.weight)));
+    let per_field = fields
+        .word_fields()
+        .map(|wf| (Occur::Should, weighted(phrase(words, wf.field), wf.weight)));
     Box::new(BooleanQuery::new(per_field.into_iter().collect()))
 }
 
 /// Every word somewhere (each in any word field): looser than a phrase.
 fn all_words_in_word_fields(words: &[&str], fields: &Fields) -> Box<dyn Query> {
-    let musts = words.iter().map(|w| (Occur::Must, phrase_in_word_fields(&[w], fields))).collect();
+    let musts = words
+        .iter()
+        .map(|w| (Occur::Must, phrase_in_word_fields(&[w], fields)))
+        .collect();
     Box::new(BooleanQuery::new(musts))
 }
 
@@ -165,18 +184,30 @@ fn stream_phrase(terms: &[AnalyzedTerm], wf: WeightedField) -> Option<Box<dyn Qu
 
 fn phrase(words: &[&str], field: tantivy::schema::Field) -> Box<dyn Query> {
     match words {
-        [one] => Box::new(TermQuery::new(Term::from_field_text(field, one), IndexRecordOption::WithFreqs)),
-        _ => Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect())),
+        [one] => Box::new(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        )),
+        _ => Box::new(PhraseQuery::new(
+            words.iter().map(|w| Term::from_field_text(field, w)).collect(),
+        )),
     }
 }
 
 fn weighted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
-    if (weight - 1.0).abs() < f32::EPSILON { query } else { Box::new(BoostQuery::new(query, weight)) }
+    if (weight - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, weight))
+    }
 }
 
 /// Hiragana, katakana and the long-vowel mark only.
 fn is_kana(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ' | 'ー' | 'ｦ'..='ﾟ'))
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ' | 'ー' | 'ｦ'..='ﾟ'))
 }
 
 #[cfg(test)]
@@ -186,7 +217,14 @@ mod tests {
     #[test]
     fn quotes_of_every_kind_make_phrases() {
         for q in ["\"書かない窓口\"", "「書かない窓口」", "“書かない窓口”"] {
-            assert_eq!(parse(q), Ok(vec![Group { text: "書かない窓口".into(), phrase: true }]), "{q}");
+            assert_eq!(
+                parse(q),
+                Ok(vec![Group {
+                    text: "書かない窓口".into(),
+                    phrase: true
+                }]),
+                "{q}"
+            );
         }
     }
 

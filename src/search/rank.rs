@@ -61,6 +61,11 @@ pub fn relevance(input: &RankInput, near: Option<u64>) -> i64 {
 
 /// Sorts hits in place.
 pub fn sort(hits: &mut [RankInput], order: SortOrder, near: Option<u64>) {
+    sort_by(hits, |h| h, order, near);
+}
+
+/// Sorts anything that carries a [`RankInput`].
+pub fn sort_by<T>(hits: &mut [T], input: impl Fn(&T) -> &RankInput, order: SortOrder, near: Option<u64>) {
     let by_value = |a: Option<u64>, b: Option<u64>| match (a, b) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Less,
@@ -68,6 +73,7 @@ pub fn sort(hits: &mut [RankInput], order: SortOrder, near: Option<u64>) {
         (None, None) => Ordering::Equal,
     };
     hits.sort_by(|a, b| {
+        let (a, b) = (input(a), input(b));
         let primary = match order {
             SortOrder::Relevance => relevance(b, near).cmp(&relevance(a, near)),
             SortOrder::Population => by_value(a.population, b.population),
@@ -85,7 +91,13 @@ mod tests {
     use super::*;
 
     fn hit(id: &str, score: f32, population: Option<u64>) -> RankInput {
-        RankInput { id: id.into(), score, population, initial_cost: None, lead_time: None }
+        RankInput {
+            id: id.into(),
+            score,
+            population,
+            initial_cost: None,
+            lead_time: None,
+        }
     }
 
     #[test]
@@ -98,7 +110,11 @@ mod tests {
 
     #[test]
     fn peers_of_similar_population_rise() {
-        let mut hits = vec![hit("big", 1.0, Some(1_000_000)), hit("peer", 0.8, Some(21_000)), hit("none", 1.0, None)];
+        let mut hits = vec![
+            hit("big", 1.0, Some(1_000_000)),
+            hit("peer", 0.8, Some(21_000)),
+            hit("none", 1.0, None),
+        ];
         sort(&mut hits, SortOrder::Relevance, Some(20_000));
         assert_eq!(hits[0].id, "peer");
     }

@@ -19,7 +19,7 @@ pub struct Snippet {
 impl Snippet {
     /// HTML with `<mark>` around matches; everything else escaped.
     pub fn to_html(&self) -> String {
-        self.render(|s| escape_html(s), "<mark>", "</mark>")
+        self.render(escape_html, "<mark>", "</mark>")
     }
 
     /// Plain text with matches wrapped in the given markers.
@@ -39,7 +39,10 @@ impl Snippet {
 }
 
 pub fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The best passage of `text` for the analysed query words `words`; the
@@ -67,10 +70,16 @@ pub fn make(text: &str, words: &[String], analyzer: &Analyzer) -> Snippet {
             .map(|(s, e, _)| (s - window_start, e - window_start)),
     );
     let passage = &text[window_start..window_end];
-    let mut snippet = Snippet { text: passage.replace('\n', " "), highlights };
+    let mut snippet = Snippet {
+        text: passage.replace('\n', " "),
+        highlights,
+    };
     if window_start > 0 {
-        snippet.text.insert_str(0, "…");
-        snippet.highlights.iter_mut().for_each(|h| *h = (h.0 + "…".len(), h.1 + "…".len()));
+        snippet.text.insert(0, '…');
+        snippet
+            .highlights
+            .iter_mut()
+            .for_each(|h| *h = (h.0 + "…".len(), h.1 + "…".len()));
     }
     if window_end < text.len() {
         snippet.text.push('…');
@@ -83,8 +92,11 @@ fn best_window_start(text: &str, matches: &[(usize, usize, String)]) -> usize {
     let mut best = (0, 0usize);
     for (i, (start, _, _)) in matches.iter().enumerate() {
         let end = forward(text, *start, WINDOW_CHARS - LEAD_CHARS);
-        let distinct: HashSet<&str> =
-            matches[i..].iter().take_while(|(s, e, _)| *s < end && *e <= end).map(|(_, _, w)| w.as_str()).collect();
+        let distinct: HashSet<&str> = matches[i..]
+            .iter()
+            .take_while(|(s, e, _)| *s < end && *e <= end)
+            .map(|(_, _, w)| w.as_str())
+            .collect();
         if distinct.len() > best.1 {
             best = (*start, distinct.len());
         }
@@ -93,11 +105,18 @@ fn best_window_start(text: &str, matches: &[(usize, usize, String)]) -> usize {
 }
 
 fn back_off(text: &str, from: usize, chars: usize) -> usize {
-    text[..from].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i)
+    text[..from]
+        .char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
 }
 
 fn forward(text: &str, from: usize, chars: usize) -> usize {
-    text[from..].char_indices().nth(chars).map_or(text.len(), |(i, _)| from + i)
+    text[from..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| from + i)
 }
 
 fn merge(ranges: impl Iterator<Item = (usize, usize)>) -> Vec<(usize, usize)> {

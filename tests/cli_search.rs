@@ -1,0 +1,144 @@
+//! `jirei search` and `jirei index` as the real binary on a copy of the
+//! bundled cases: JSON shape, filters, facets, sorting and bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn copy_collection() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = dir.path().join("cases");
+    std::fs::create_dir(&cases).expect("mkdir");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    for entry in std::fs::read_dir(source).expect("cases") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, cases.join(path.file_name().expect("name"))).expect("copy");
+    }
+    dir
+}
+
+fn jirei(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jirei"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("run jirei")
+}
+
+fn json(root: &Path, args: &[&str]) -> serde_json::Value {
+    let out = jirei(root, &[&["search", "--json"], args].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| h["id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn search_answers_with_the_documented_json_and_disjunctive_facets() {
+    let root = copy_collection();
+    let index = jirei(root.path(), &["index"]);
+    assert!(String::from_utf8_lossy(&index.stdout).contains("indexed 85 cases"));
+    let again = jirei(root.path(), &["index"]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("index is current"),
+        "the cache is reused"
+    );
+
+    let all = json(root.path(), &["書かない窓口"]);
+    let hit = &all["hits"][0];
+    for key in [
+        "id",
+        "title",
+        "organization",
+        "prefecture",
+        "population",
+        "band",
+        "initial_cost",
+        "running_cost",
+        "lead_time_months",
+        "score",
+        "snippet",
+    ] {
+        assert!(hit.get(key).is_some(), "hit has {key}: {hit}");
+    }
+    assert!(hit["snippet"].as_str().unwrap_or_default().contains("<mark>"));
+
+    // Picking a band narrows the hits but not the band counts (disjunctive).
+    let narrowed = json(root.path(), &["書かない窓口", "--band", "over-300k"]);
+    assert!(narrowed["total"].as_u64() < all["total"].as_u64());
+    assert_eq!(narrowed["facets"]["band"], all["facets"]["band"]);
+    assert_eq!(narrowed["total"], all["facets"]["band"]["over-300k"]);
+    assert!(
+        narrowed["facets"]["region"] != all["facets"]["region"],
+        "other facets follow the band filter"
+    );
+
+    // Two bands are OR'ed; band and region are AND'ed.
+    let two = json(root.path(), &["", "--band", "under-10k", "--band", "10k-50k"]);
+    let one = json(root.path(), &["", "--band", "under-10k"]);
+    assert!(two["total"].as_u64() > one["total"].as_u64());
+    let both = json(root.path(), &["", "--band", "under-10k", "--region", "東北"]);
+    assert!(both["total"].as_u64() < one["total"].as_u64());
+
+    // Empty query browses; sorting by population is ascending with unknowns last.
+    let browse = json(root.path(), &["", "--sort", "population", "--limit", "1000"]);
+    assert_eq!(browse["total"], 85);
+    let pops: Vec<Option<u64>> = browse["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| h["population"].as_u64())
+        .collect();
+    let known: Vec<u64> = pops.iter().flatten().copied().collect();
+    assert!(known.windows(2).all(|w| w[0] <= w[1]));
+    assert!(pops.iter().skip_while(|p| p.is_some()).all(|p| p.is_none()));
+
+    // Ranges and peers.
+    let ranged = json(root.path(), &["", "--population", "1万..5万", "--limit", "1000"]);
+    assert!(
+        ranged["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|h| (10_000..=50_000).contains(&h["population"].as_u64().unwrap_or(0)))
+    );
+    let peers = json(root.path(), &["窓口", "--near-population", "4.6万"]);
+    assert_eq!(ids(&peers)[0], "3-13-shima", "志摩市 (4.6万) is the closest peer");
+    let prefecture = json(root.path(), &["", "--prefecture", "大阪"]);
+    assert!(
+        ids(&prefecture).contains(&"2-06-osaka-pref".to_string()),
+        "short prefecture names are accepted"
+    );
+}
+
+#[test]
+fn bad_queries_and_filters_exit_2_with_a_message() {
+    let root = copy_collection();
+    let long = "あ".repeat(10_000);
+    let cases: [(&[&str], &str); 10] = [
+        (&["の"], "no words to search for"),
+        (&[&long], "at most 500"),
+        (&["\"書かない窓口"], "without a closing one"),
+        (&["😀🎉"], "no words to search for"),
+        (&["窓口\u{1b}[31m"], "control characters"),
+        (&["", "--band", "10k-50K"], "did you mean `10k-50k`"),
+        (&["", "--tag", "存在しないタグ"], "no case has tags"),
+        (&["", "--population", "50000..10000"], "reversed"),
+        (&["", "--initial-cost", "abc..100"], "not a whole number"),
+        (&["", "--region", "関東地方"], "did you mean `関東`"),
+    ];
+    for (args, expected) in cases {
+        let out = jirei(root.path(), &[&["search"], args].concat());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
