@@ -228,6 +228,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A YAML double-quoted string (JSON strings are valid YAML).
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+}
+
 fn population(rng: &mut Rng) -> u64 {
     // Log-uniform from 1,000 to 3,000,000 persons, like Japan's municipalities.
     let exp = 3.0 + (rng.next() % 10_000) as f64 / 10_000.0 * 3.5;
@@ -244,7 +249,7 @@ fn case_text(i: usize, rng: &mut Rng, sentences: &[String]) -> String {
     let _ = writeln!(s, "---\nid: syn-{i:06}");
     let title_tag = *rng.pick(&TAGS);
     let _ = writeln!(s, "title: {}による業務改革の取組{}", title_tag, i);
-    let _ = writeln!(s, "point: {}", rng.pick(sentences).replace(':', "："));
+    let _ = writeln!(s, "point: {}", quoted(rng.pick(sentences).as_str()));
     let _ = writeln!(s, "organization:\n  prefecture: {prefecture}");
     if !is_prefecture {
         let _ = writeln!(s, "  name: {name}");
@@ -308,7 +313,7 @@ fn case_text(i: usize, rng: &mut Rng, sentences: &[String]) -> String {
     let _ = writeln!(
         s,
         "effects:\n  - {}\n  - {{text: 業務時間の削減, value: {}, unit: 時間/年}}",
-        rng.pick(sentences).replace(':', "："),
+        quoted(rng.pick(sentences).as_str()),
         10 + rng.below(5000)
     );
     let _ = writeln!(

@@ -101,7 +101,9 @@ fn body_text(case: &Case) -> String {
     text
 }
 
-pub fn to_document(case: &Case, fields: &Fields) -> tantivy::Result<TantivyDocument> {
+/// The tantivy document of `case`; `id_rank` is the position of its id in
+/// the sorted ids of the collection.
+pub fn to_document(case: &Case, id_rank: u64, fields: &Fields) -> tantivy::Result<TantivyDocument> {
     let mut doc = TantivyDocument::default();
     let summary = CaseSummary::of(case);
     let json = serde_json::to_string(&summary).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
@@ -110,6 +112,7 @@ pub fn to_document(case: &Case, fields: &Fields) -> tantivy::Result<TantivyDocum
     let point = case.front.point.clone().unwrap_or_default();
     let names = names_text(case);
     doc.add_text(fields.id, &case.id);
+    doc.add_u64(fields.id_rank, id_rank);
     doc.add_text(fields.summary, &json);
     doc.add_text(fields.title, &case.front.title);
     doc.add_text(fields.point, &point);

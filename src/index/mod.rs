@@ -87,8 +87,11 @@ fn fill(index: &Index, fields: &Fields, cases: &[Case], analyzer: &Analyzer) -> 
     register_tokenizers(index.tokenizers(), analyzer);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(threads, 64_000_000 * threads)?;
+    let mut ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
     for case in cases {
-        writer.add_document(document::to_document(case, fields)?)?;
+        let rank = ids.binary_search(&case.id.as_str()).unwrap_or(0) as u64;
+        writer.add_document(document::to_document(case, rank, fields)?)?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;

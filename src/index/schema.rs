@@ -37,6 +37,8 @@ pub struct Fields {
     pub initial_cost: Field,
     pub running_cost: Field,
     pub lead_time: Field,
+    /// Rank of the id among all ids, for cheap deterministic tie-breaks.
+    pub id_rank: Field,
     /// One facet field per facet dimension, in [`FACETS`] order.
     pub facets: Vec<Field>,
 }
@@ -78,7 +80,7 @@ impl Fields {
         let mut b = Schema::builder();
         let words = text_options(TermField::Main);
         let fields = Fields {
-            id: b.add_text_field("id", STRING | STORED | FAST),
+            id: b.add_text_field("id", STRING | STORED),
             summary: b.add_text_field("summary", STORED),
             body_text: b.add_text_field("body_text", STORED),
             title: b.add_text_field("title", words.clone()),
@@ -92,6 +94,7 @@ impl Fields {
             initial_cost: b.add_u64_field("initial_cost", INDEXED | FAST),
             running_cost: b.add_u64_field("running_cost", INDEXED | FAST),
             lead_time: b.add_u64_field("lead_time", INDEXED | FAST),
+            id_rank: b.add_u64_field("id_rank", FAST),
             facets: FACETS
                 .iter()
                 .map(|name| b.add_facet_field(&format!("facet_{name}"), FacetOptions::default()))

@@ -167,7 +167,7 @@ struct SegmentColumns {
     population: tantivy::columnar::Column<u64>,
     initial_cost: tantivy::columnar::Column<u64>,
     lead_time: tantivy::columnar::Column<u64>,
-    id: Option<tantivy::columnar::StrColumn>,
+    id_rank: tantivy::columnar::Column<u64>,
 }
 
 impl SegmentColumns {
@@ -177,18 +177,8 @@ impl SegmentColumns {
             population: fast.u64("population")?,
             initial_cost: fast.u64("initial_cost")?,
             lead_time: fast.u64("lead_time")?,
-            id: fast.str("id")?,
+            id_rank: fast.u64("id_rank")?,
         })
-    }
-
-    fn id(&self, doc: u32) -> String {
-        let mut out = String::new();
-        if let Some(column) = &self.id
-            && let Some(ord) = column.term_ords(doc).next()
-        {
-            let _ = column.ord_to_str(ord, &mut out);
-        }
-        out
     }
 }
 
@@ -209,7 +199,7 @@ fn rank_all(searcher: &Searcher, query: &dyn Query, total: usize) -> Result<Vec<
         };
         let doc = address.doc_id;
         let input = rank::RankInput {
-            id: c.id(doc),
+            id_rank: c.id_rank.first(doc).unwrap_or(u64::MAX),
             score,
             population: c.population.first(doc),
             initial_cost: c.initial_cost.first(doc),
