@@ -11,3 +11,4 @@ pub mod commands;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;
+pub mod site;

@@ -2,6 +2,7 @@
 //! command. Commands print for people and return an exit code; the work
 //! itself is done by the library layers below.
 
+pub mod build;
 pub mod check;
 pub mod new;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Write a new case file from the commented template.
     New(new::NewArgs),
+    /// Publish the cases as a static site (public/ by default).
+    Build(build::BuildArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match &cli.command {
         Command::Check(args) => check::run(&cli, args),
         Command::New(args) => new::run(&cli, args),
+        Command::Build(args) => build::run(&cli, args),
     };
     ExitCode::from(code)
 }
