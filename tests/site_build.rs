@@ -117,10 +117,15 @@ fn similar_cases_prefer_the_same_section_and_tags() {
     let page = read(&out, "cases/kurashiki-denshi-shinsei/index.html");
     let similar = &page[page.find("類似事例").expect("similar section")..];
     let minato = similar.find("cases/minato-unsafe-html/").expect("same section and tag");
-    let kagamino = similar.find("cases/kagamino-kakanai-madoguchi/").expect("shared tag and vendor");
+    let kagamino = similar
+        .find("cases/kagamino-kakanai-madoguchi/")
+        .expect("shared tag and vendor");
     let kawanishi = similar.find("cases/kawanishi-rpa/").unwrap_or(usize::MAX);
     assert!(minato < kawanishi && kagamino < kawanishi, "{similar}");
-    assert!(!similar.contains("cases/kurashiki-denshi-shinsei/"), "not similar to itself");
+    assert!(
+        !similar.contains("cases/kurashiki-denshi-shinsei/"),
+        "not similar to itself"
+    );
 }
 
 /// The `data-*` values of the table rows, in order.
@@ -150,7 +155,10 @@ fn the_all_cases_table_is_sorted_per_order() {
             let values = column(&read(&out, &page), attribute);
             assert_eq!(values.len(), 8, "{page}: every case is a row");
             let known: Vec<u64> = values.iter().map_while(|v| *v).collect();
-            assert!(values[known.len()..].iter().all(Option::is_none), "{page}: unknown values last: {values:?}");
+            assert!(
+                values[known.len()..].iter().all(Option::is_none),
+                "{page}: unknown values last: {values:?}"
+            );
             let mut sorted = known.clone();
             sorted.sort_unstable();
             if descending {
@@ -181,7 +189,10 @@ fn the_csv_opens_in_excel_and_has_one_row_per_case() {
     assert_eq!(rows.len(), 8);
     assert!(rows.iter().all(|r| r.len() == header.len()));
     let column = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let kagamino = rows.iter().find(|r| &r[0] == "kagamino-kakanai-madoguchi").expect("row");
+    let kagamino = rows
+        .iter()
+        .find(|r| &r[0] == "kagamino-kakanai-madoguchi")
+        .expect("row");
     assert_eq!(&kagamino[column("人口")], "12062");
     assert_eq!(&kagamino[column("イニシャルコスト（千円）")], "13400");
     assert_eq!(&kagamino[column("イニシャルコスト")], "約13,400千円");
@@ -195,7 +206,10 @@ fn the_csv_opens_in_excel_and_has_one_row_per_case() {
 fn the_json_export_has_the_structured_fields() {
     let (_tmp, out) = built(&site_fixture(), &[]);
     let data = json(&out);
-    let kagamino = &data["cases"][ids(&data).iter().position(|i| i == "kagamino-kakanai-madoguchi").expect("case")];
+    let kagamino = &data["cases"][ids(&data)
+        .iter()
+        .position(|i| i == "kagamino-kakanai-madoguchi")
+        .expect("case")];
     assert_eq!(kagamino["population"]["count"], 12062);
     assert_eq!(kagamino["cost"]["initial"]["thousand_yen"], 13400);
     assert_eq!(kagamino["cost"]["initial"]["kind"], "approximate");
@@ -214,7 +228,10 @@ fn scripts_and_javascript_links_in_case_bodies_do_not_survive() {
     assert!(!lower.contains("javascript:"), "javascript: URL survived");
     assert!(!lower.contains("onerror") && !lower.contains("onclick"));
     assert!(!lower.contains("tracker.example.com/pixel"), "remote image survived");
-    assert!(page.contains("危険なリンク") && page.contains("生のリンク"), "link text is kept");
+    assert!(
+        page.contains("危険なリンク") && page.contains("生のリンク"),
+        "link text is kept"
+    );
     assert!(page.contains("href=\"https://www.city.minato.example.lg.jp/\""));
     // Front-matter text is escaped, not interpreted.
     assert!(page.contains("<h1>区民ポータルの刷新 &lt;b&gt;太字&lt;/b&gt; &amp; &quot;引用&quot;</h1>"));
@@ -293,13 +310,19 @@ fn an_invalid_case_fails_like_check_and_leaves_the_output_alone() {
     let check = jirei(&["check", "--root", root.to_str().expect("utf-8")]);
     let check_stdout = String::from_utf8_lossy(&check.stdout);
     let errors = |text: &str| -> Vec<String> {
-        text.lines().filter(|l| l.contains(": error: ")).map(str::to_string).collect()
+        text.lines()
+            .filter(|l| l.contains(": error: "))
+            .map(str::to_string)
+            .collect()
     };
     assert_eq!(errors(&stdout), errors(&check_stdout));
     assert!(stdout.contains("cases/broken.md:4:13: error:"), "{stdout}");
     assert!(String::from_utf8_lossy(&failed.stderr).contains("output was not changed"));
     assert_eq!(snapshot(&out), before, "public/ changed");
-    let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("ls").map(|e| e.expect("entry").file_name()).collect();
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "no staging folder left: {leftovers:?}");
 }
 
@@ -346,8 +369,11 @@ fn an_overridden_template_is_used() {
     copy_fixture(&root);
     let templates = root.join("themes/default/templates");
     fs::create_dir_all(&templates).expect("mkdir");
-    fs::write(templates.join("404.html"), "{% extends \"base.html\" %}{% block main %}<p>独自の404</p>{% endblock main %}")
-        .expect("write");
+    fs::write(
+        templates.join("404.html"),
+        "{% extends \"base.html\" %}{% block main %}<p>独自の404</p>{% endblock main %}",
+    )
+    .expect("write");
     let out = tmp.path().join("public");
     assert!(build(&root, &out, &[]).status.success());
     assert!(read(&out, "404.html").contains("独自の404"));
@@ -385,12 +411,18 @@ fn a_sub_path_needs_no_change_and_an_absolute_base_url_gets_a_sitemap() {
     assert!(locs.contains(&"https://portal.example.lg.jp/dx/"));
     assert!(locs.contains(&"https://portal.example.lg.jp/dx/cases/kawanishi-rpa/"));
     assert!(locs.iter().all(|l| l.starts_with("https://portal.example.lg.jp/dx/")));
-    assert!(locs.iter().any(|l| l.contains("%E5%86%85%E9%83%A8DX")), "Japanese segments are encoded");
+    assert!(
+        locs.iter().any(|l| l.contains("%E5%86%85%E9%83%A8DX")),
+        "Japanese segments are encoded"
+    );
     assert!(!sitemap.contains("404"));
     assert!(read(&out, "404.html").contains("href=\"/dx/assets/style.css\""));
     assert!(read(&out, "cases.json").contains("\"url\": \"https://portal.example.lg.jp/dx/cases/"));
     // Other pages do not change with the base URL: they only use relative links.
-    assert_eq!(read(&out, "cases/kawanishi-rpa/index.html"), read(&relative, "cases/kawanishi-rpa/index.html"));
+    assert_eq!(
+        read(&out, "cases/kawanishi-rpa/index.html"),
+        read(&relative, "cases/kawanishi-rpa/index.html")
+    );
 
     let bad = build(&site_fixture(), &out, &["--base-url", "dx"]);
     assert_eq!(bad.status.code(), Some(2));

@@ -145,7 +145,11 @@ pub fn resolve(page: &Path, url: &str) -> PathBuf {
         .into_owned();
     let mut target: Vec<String> = page
         .parent()
-        .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect())
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     for segment in decoded.split('/') {
         match segment {

@@ -37,7 +37,11 @@ fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
                 resolve(&page, url)
             };
             if !out.join(&target).is_file() {
-                problems.push(format!("{}: {url} → {} does not exist", page.display(), target.display()));
+                problems.push(format!(
+                    "{}: {url} → {} does not exist",
+                    page.display(),
+                    target.display()
+                ));
             }
             if !url.split(['#', '?']).next().unwrap_or_default().ends_with(".html")
                 && !url.ends_with(".css")
@@ -45,7 +49,10 @@ fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
                 && !url.ends_with(".json")
                 && !url.ends_with(".js")
             {
-                problems.push(format!("{}: {url} does not name a file (breaks on file://)", page.display()));
+                problems.push(format!(
+                    "{}: {url} does not name a file (breaks on file://)",
+                    page.display()
+                ));
             }
         }
     }
@@ -102,13 +109,18 @@ fn no_page_loads_anything_from_another_host() {
             );
         }
         let lower = html.to_ascii_lowercase();
-        for tag in ["<script", "<iframe", "<img", "<object", "<embed", "<style", "@import", "url("] {
+        for tag in [
+            "<script", "<iframe", "<img", "<object", "<embed", "<style", "@import", "url(",
+        ] {
             assert!(!lower.contains(tag), "{}: contains {tag}", page.display());
         }
     }
     for css in ["assets/style.css", "assets/print.css"] {
         let text = read(&out, css);
-        assert!(!text.contains("url(") && !text.contains("@import"), "{css} loads something");
+        assert!(
+            !text.contains("url(") && !text.contains("@import"),
+            "{css} loads something"
+        );
     }
 }
 
@@ -135,7 +147,11 @@ fn links_name_index_html_so_file_urls_work() {
     let home = read(&out, "index.html");
     let hrefs: Vec<String> = url_attributes(&home).into_iter().map(|a| a.value).collect();
     assert!(hrefs.contains(&"all/index.html".to_string()), "{hrefs:?}");
-    assert!(hrefs.iter().any(|h| h.starts_with("band/") && h.ends_with("/index.html")));
+    assert!(
+        hrefs
+            .iter()
+            .any(|h| h.starts_with("band/") && h.ends_with("/index.html"))
+    );
     let case = read(&out, "cases/kagamino-kakanai-madoguchi/index.html");
     assert!(case.contains("href=\"../../assets/style.css\""));
     assert!(case.contains("href=\"../../index.html\""));

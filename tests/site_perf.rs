@@ -10,9 +10,27 @@ use std::path::Path;
 use std::time::Instant;
 
 const PREFECTURES: [&str; 12] = [
-    "北海道", "宮城県", "東京都", "神奈川県", "新潟県", "愛知県", "大阪府", "兵庫県", "岡山県", "広島県", "福岡県", "沖縄県",
+    "北海道",
+    "宮城県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "愛知県",
+    "大阪府",
+    "兵庫県",
+    "岡山県",
+    "広島県",
+    "福岡県",
+    "沖縄県",
 ];
-const CATEGORIES: [&str; 6] = ["体制整備", "人材確保・育成", "内部DX", "地域社会のDX", "情報セキュリティ", "データ利活用"];
+const CATEGORIES: [&str; 6] = [
+    "体制整備",
+    "人材確保・育成",
+    "内部DX",
+    "地域社会のDX",
+    "情報セキュリティ",
+    "データ利活用",
+];
 const KINDS: [&str; 3] = ["市", "町", "村"];
 
 /// A small deterministic pseudo-random sequence (no dependency needed).
@@ -20,7 +38,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }

@@ -69,13 +69,22 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
                 started.elapsed().as_secs_f64()
             );
             if report.drafts_skipped > 0 {
-                println!("left out {} draft{} (use --drafts to include them)", report.drafts_skipped, if report.drafts_skipped == 1 { "" } else { "s" });
+                println!(
+                    "left out {} draft{} (use --drafts to include them)",
+                    report.drafts_skipped,
+                    if report.drafts_skipped == 1 { "" } else { "s" }
+                );
             }
             if !report.sitemap {
-                println!("no sitemap.xml: the base URL is not absolute (set base_url = \"https://…\" or pass --base-url)");
+                println!(
+                    "no sitemap.xml: the base URL is not absolute (set base_url = \"https://…\" or pass --base-url)"
+                );
             }
             if warnings > 0 {
-                println!("{warnings} warning{} in the cases; `jirei check` lists them", if warnings == 1 { "" } else { "s" });
+                println!(
+                    "{warnings} warning{} in the cases; `jirei check` lists them",
+                    if warnings == 1 { "" } else { "s" }
+                );
             }
             let _ = color;
             exit::OK

@@ -137,7 +137,12 @@ impl Collection {
 fn default_order(cases: &[&Case]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..cases.len()).collect();
     order.sort_by(|&a, &b| {
-        let key = |c: &Case| (c.prefecture.code(), c.kind == crate::case::front_matter::OrgKind::Prefecture);
+        let key = |c: &Case| {
+            (
+                c.prefecture.code(),
+                c.kind == crate::case::front_matter::OrgKind::Prefecture,
+            )
+        };
         let (ca, cb) = (cases[a], cases[b]);
         // The prefecture itself before its municipalities.
         key(ca)

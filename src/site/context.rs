@@ -173,9 +173,7 @@ impl<'a> ContextBuilder<'a> {
             PageContent::Case(i) => self.case(&mut context, *i),
             PageContent::Table(order) => self.table(&mut context, *order),
             PageContent::FacetIndex(kind) => self.facet_index(&mut context, *kind),
-            PageContent::FacetValue { kind, value, child } => {
-                self.facet_value(&mut context, *kind, *value, *child)
-            }
+            PageContent::FacetValue { kind, value, child } => self.facet_value(&mut context, *kind, *value, *child),
             PageContent::NotFound => PageInfo {
                 title: "ページが見つかりません".to_string(),
                 kind: "not-found",
@@ -250,13 +248,16 @@ impl<'a> ContextBuilder<'a> {
             })
             .collect();
         context.insert("orders", &orders);
-        context.insert("order", &OrderLink {
-            key: order.key,
-            label: order.label(),
-            href: order.route().href(),
-            current: true,
-            descending: order.descending,
-        });
+        context.insert(
+            "order",
+            &OrderLink {
+                key: order.key,
+                label: order.label(),
+                href: order.route().href(),
+                current: true,
+                descending: order.descending,
+            },
+        );
         PageInfo {
             title: format!("すべての事例（{}）", order.label()),
             kind: "table",

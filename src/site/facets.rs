@@ -96,10 +96,7 @@ impl Facets {
         by_kind.insert(FacetKind::Band, band_values(cases, bands));
         by_kind.insert(FacetKind::Region, regions(cases));
         by_kind.insert(FacetKind::Prefecture, prefectures(cases));
-        by_kind.insert(
-            FacetKind::Tag,
-            simple(cases, FacetKind::Tag, |c| c.front.tags.clone()),
-        );
+        by_kind.insert(FacetKind::Tag, simple(cases, FacetKind::Tag, |c| c.front.tags.clone()));
         by_kind.insert(
             FacetKind::Vendor,
             simple(cases, FacetKind::Vendor, |c| {
@@ -138,8 +135,7 @@ impl Facets {
 
     /// The page of a section within its category.
     pub fn section_route(&self, category: &str, section: &str) -> Option<&Route> {
-        self.routes
-            .get(&(FacetKind::Category, section_key(category, section)))
+        self.routes.get(&(FacetKind::Category, section_key(category, section)))
     }
 }
 

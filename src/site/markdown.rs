@@ -49,10 +49,7 @@ pub fn render(markdown: &str) -> String {
 pub fn is_allowed_url(url: &str) -> bool {
     // Browsers ignore control characters and spaces inside a scheme
     // (`java\tscript:`), so look at the URL without them.
-    let compact: String = url
-        .chars()
-        .filter(|c| !c.is_control() && !c.is_whitespace())
-        .collect();
+    let compact: String = url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
     let scheme_end = compact.find(':');
     let path_start = compact.find(['/', '?', '#']);
     match scheme_end {
@@ -96,18 +93,13 @@ impl<'a, I: Iterator<Item = Event<'a>>> SafeLinks<'a, I> {
 
     fn start_image(&mut self, dest_url: CowStr<'a>) -> Option<Event<'a>> {
         let link = is_remote(&dest_url) && is_allowed_url(&dest_url);
-        self.image = Some(ImageState {
-            link,
-            depth: 1,
-        });
-        link.then(|| {
-            Event::Start(Tag::Link {
-                link_type: LinkType::Inline,
-                dest_url,
-                title: CowStr::Borrowed(""),
-                id: CowStr::Borrowed(""),
-            })
-        })
+        self.image = Some(ImageState { link, depth: 1 });
+        link.then_some(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url,
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }))
     }
 
     /// Inside a replaced image: keep the alt text, close the link at the end.

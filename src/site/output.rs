@@ -61,14 +61,20 @@ impl Staging {
         check_replaceable(&out)?;
         let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
         fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(io_error(&dir))?;
         }
         fs::create_dir(&dir).map_err(io_error(&dir))?;
-        fs::write(dir.join(MARKER), "made by jirei build; the folder is replaced on every build\n")
-            .map_err(io_error(&dir))?;
+        fs::write(
+            dir.join(MARKER),
+            "made by jirei build; the folder is replaced on every build\n",
+        )
+        .map_err(io_error(&dir))?;
         Ok(Staging {
             dir,
             out,
@@ -95,7 +101,10 @@ impl Staging {
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         let previous = self.out.with_file_name(format!(
             ".{}.previous-{}",
-            self.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            self.out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_output = self.out.exists();
@@ -144,13 +153,17 @@ fn check_replaceable(out: &Path) -> Result<(), OutputError> {
             path: out.to_path_buf(),
             source,
         }),
-        Ok(meta) if !meta.is_dir() => Err(OutputError::NotOurs { path: out.to_path_buf() }),
+        Ok(meta) if !meta.is_dir() => Err(OutputError::NotOurs {
+            path: out.to_path_buf(),
+        }),
         Ok(_) => {
             let empty = fs::read_dir(out).map_err(io_error(out))?.next().is_none();
             if empty || out.join(MARKER).is_file() {
                 Ok(())
             } else {
-                Err(OutputError::NotOurs { path: out.to_path_buf() })
+                Err(OutputError::NotOurs {
+                    path: out.to_path_buf(),
+                })
             }
         }
     }
@@ -181,7 +194,9 @@ mod tests {
         let out = tmp.path().join("public");
         for content in ["first", "second"] {
             let staging = Staging::create(&out, &tmp.path().join("root")).expect("staging");
-            staging.write(Path::new("a/index.html"), content.as_bytes()).expect("write");
+            staging
+                .write(Path::new("a/index.html"), content.as_bytes())
+                .expect("write");
             staging.commit().expect("commit");
             assert_eq!(fs::read_to_string(out.join("a/index.html")).expect("read"), content);
         }

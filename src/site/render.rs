@@ -125,7 +125,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_file_and_line() {
-        let theme = theme_with("case.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ case.title \n{% endblock main %}\n");
+        let theme = theme_with(
+            "case.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ case.title \n{% endblock main %}\n",
+        );
         let d = Renderer::new(&theme, Context::new()).err().expect("an error");
         assert_eq!(d.path, PathBuf::from("themes/default/templates/case.html"));
         assert!(d.line >= 3, "{d:?}");
@@ -144,7 +147,7 @@ mod tests {
     fn rendering_errors_name_the_file() {
         let theme = theme_with("404.html", "<p>\n{{ undefined_thing }}</p>\n");
         let renderer = Renderer::new(&theme, Context::new()).expect("compiles");
-        let d = renderer.render("404.html", &Context::new()).err().expect("an error");
+        let d = renderer.render("404.html", &Context::new()).expect_err("an error");
         assert_eq!((d.line, d.path.ends_with("404.html")), (2, true), "{d:?}");
     }
 }

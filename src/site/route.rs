@@ -146,10 +146,7 @@ mod tests {
     #[test]
     fn japanese_segments_are_percent_encoded_in_links_only() {
         let route = Route::new(["tag", "窓口改革"]);
-        assert_eq!(
-            route.href(),
-            "tag/%E7%AA%93%E5%8F%A3%E6%94%B9%E9%9D%A9/index.html"
-        );
+        assert_eq!(route.href(), "tag/%E7%AA%93%E5%8F%A3%E6%94%B9%E9%9D%A9/index.html");
         assert_eq!(route.file(), PathBuf::from("tag/窓口改革/index.html"));
         assert_eq!(route.root_prefix(), "../../");
         assert_eq!(Route::root().href(), "index.html");

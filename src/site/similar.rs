@@ -67,7 +67,12 @@ fn features(cases: &[&Case]) -> Vec<Features> {
     // Sections are only the same within the same category.
     let section_keys: Vec<Option<String>> = cases
         .iter()
-        .map(|c| c.front.section.as_ref().map(|s| format!("{}\u{0}{s}", c.front.category)))
+        .map(|c| {
+            c.front
+                .section
+                .as_ref()
+                .map(|s| format!("{}\u{0}{s}", c.front.category))
+        })
         .collect();
     let mut categories = Interner::default();
     let mut sections = Interner::default();

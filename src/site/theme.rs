@@ -83,15 +83,18 @@ impl Theme {
     }
 
     fn apply_overrides(&mut self, dir: &Path) -> Result<(), Diagnostic> {
-        let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-        });
+        let walker = WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
             let entry = entry.map_err(|e| Diagnostic::error(dir, 0, 0, format!("cannot read the theme: {e}")))?;
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Ok(relative) = entry.path().strip_prefix(dir) else { continue };
+            let Ok(relative) = entry.path().strip_prefix(dir) else {
+                continue;
+            };
             let relative = relative
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
