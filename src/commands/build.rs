@@ -13,7 +13,8 @@ use super::{Cli, exit};
 use crate::config::Config;
 use crate::corpus;
 use crate::diagnostic::{Diagnostic, display_path, summary};
-use crate::site::{self, BuildError, BuildOptions};
+use crate::site::output::OutputError;
+use crate::site::{self, BuildError, BuildOptions, BuildReport};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -33,7 +34,6 @@ pub struct BuildArgs {
 
 pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     let started = Instant::now();
-    let color = cli.color.for_stdout();
     let config = match Config::load(&cli.root) {
         Ok(config) => config,
         Err(d) => {
@@ -47,7 +47,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         let (errors, _) = summary(&corpus.diagnostics);
         eprintln!(
             "jirei: build failed: {errors} error{} in the cases (see `jirei check`); the output was not changed",
-            if errors == 1 { "" } else { "s" }
+            plural(errors)
         );
         return exit::INVALID;
     }
@@ -59,50 +59,64 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     };
     match site::build(&corpus.cases, &config, &options) {
         Ok(report) => {
-            let (_, warnings) = summary(&corpus.diagnostics);
-            println!(
-                "built {} case{} ({} pages) into {} in {:.2} s",
-                report.cases,
-                if report.cases == 1 { "" } else { "s" },
-                report.pages,
-                options.out.display(),
-                started.elapsed().as_secs_f64()
-            );
-            if report.drafts_skipped > 0 {
-                println!(
-                    "left out {} draft{} (use --drafts to include them)",
-                    report.drafts_skipped,
-                    if report.drafts_skipped == 1 { "" } else { "s" }
-                );
-            }
-            if !report.sitemap {
-                println!(
-                    "no sitemap.xml: the base URL is not absolute (set base_url = \"https://…\" or pass --base-url)"
-                );
-            }
-            if warnings > 0 {
-                println!(
-                    "{warnings} warning{} in the cases; `jirei check` lists them",
-                    if warnings == 1 { "" } else { "s" }
-                );
-            }
-            let _ = color;
+            print_summary(&report, &corpus.diagnostics, started);
             exit::OK
         }
-        Err(BuildError::Usage(message)) => super::usage_error(&message),
-        Err(BuildError::Template {
+        Err(e) => report_failure(cli, e),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// What was built, what was left out and why there is no sitemap.
+fn print_summary(report: &BuildReport, diagnostics: &[Diagnostic], started: Instant) {
+    println!(
+        "built {} case{} ({} pages) into {} in {:.2} s",
+        report.cases,
+        plural(report.cases),
+        report.pages,
+        report.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if report.drafts_skipped > 0 {
+        println!(
+            "left out {} draft{} (use --drafts to include them)",
+            report.drafts_skipped,
+            plural(report.drafts_skipped)
+        );
+    }
+    if !report.sitemap {
+        println!("no sitemap.xml: the base URL is not absolute (set base_url = \"https://…\" or pass --base-url)");
+    }
+    let (_, warnings) = summary(diagnostics);
+    if warnings > 0 {
+        println!(
+            "{warnings} warning{} in the cases; `jirei check` lists them",
+            plural(warnings)
+        );
+    }
+}
+
+/// Prints why the build failed and gives the exit code.
+fn report_failure(cli: &Cli, error: BuildError) -> u8 {
+    match error {
+        BuildError::Usage(message) => super::usage_error(&message),
+        BuildError::Template {
             diagnostic,
             template_source,
-        }) => {
-            println!("{}", diagnostic.render(template_source.as_deref(), color));
+        } => {
+            let mut shown = *diagnostic;
+            shown.path = display_path(&cli.root, &shown.path);
+            println!("{}", shown.render(template_source.as_deref(), cli.color.for_stdout()));
             eprintln!("jirei: build failed: the theme has an error; the output was not changed");
             exit::INVALID
         }
-        Err(BuildError::Output(e @ site::output::OutputError::NotOurs { .. }))
-        | Err(BuildError::Output(e @ site::output::OutputError::ContainsRoot { .. })) => {
+        BuildError::Output(e @ (OutputError::NotOurs { .. } | OutputError::ContainsRoot { .. })) => {
             super::usage_error(&format!("{e}; choose another --out"))
         }
-        Err(e) => {
+        e => {
             eprintln!("jirei: build failed: {e}; the output was not changed");
             exit::INVALID
         }

@@ -103,7 +103,9 @@ pub fn segment(value: &str) -> String {
     while out.ends_with(['.', ' ']) {
         out.pop();
     }
-    if out.is_empty() || is_reserved_windows_name(&out) {
+    // `index.html` is the page file in every folder; a folder of that name
+    // would collide with it.
+    if out.is_empty() || is_reserved_windows_name(&out) || out.eq_ignore_ascii_case("index.html") {
         out.insert(0, '_');
     }
     out
@@ -160,6 +162,7 @@ mod tests {
         assert_eq!(segment("a b?"), "a_b？");
         assert_eq!(segment("100%"), "100％");
         assert_eq!(segment("CON"), "_CON");
+        assert_eq!(segment("index.html"), "_index.html");
         assert_eq!(segment("  "), "_");
         assert!(segment(&"長".repeat(200)).len() <= MAX_SEGMENT_BYTES);
     }
