@@ -434,3 +434,49 @@ fn builds_are_reproducible() {
     let (_tmp2, second) = built(&site_fixture(), &[]);
     assert_eq!(snapshot(&first), snapshot(&second));
 }
+
+#[test]
+fn the_home_page_counts_cases_and_lists_the_newest_first() {
+    let (_tmp, out) = built(&site_fixture(), &[]);
+    let home = read(&out, "index.html");
+    assert!(home.contains("<strong>8件</strong>"));
+    let count_of = |href: &str| {
+        let at = home.find(&format!("href=\"{href}\"")).unwrap_or_else(|| panic!("{href} on home"));
+        let rest = &home[at..];
+        let start = rest.find("<span class=\"count\">").expect("count") + "<span class=\"count\">".len();
+        rest[start..start + rest[start..].find('件').expect("件")].to_string()
+    };
+    assert_eq!(count_of("band/100k-300k/index.html"), "2");
+    assert_eq!(count_of("band/prefecture/index.html"), "1");
+    assert_eq!(count_of("category/%E5%86%85%E9%83%A8DX/index.html"), "4");
+    assert_eq!(count_of("region/%E4%B8%AD%E5%9B%BD/index.html"), "4");
+    assert_eq!(count_of("region/%E6%9D%B1%E5%8C%97/index.html"), "0");
+    // Newest by `updated`, then by id.
+    let newest = &home[home.find("新着").expect("newest section")..];
+    let order: Vec<usize> = [
+        "cases/kagamino-kakanai-madoguchi/",
+        "cases/yamaguchi-dx-jinzai/",
+        "cases/kurashiki-denshi-shinsei/",
+        "cases/kawanishi-rpa/",
+    ]
+    .iter()
+    .map(|href| newest.find(href).unwrap_or_else(|| panic!("{href} in newest")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // The search form appears once the site has a search page.
+    assert!(!home.contains("<form"));
+}
+
+#[test]
+fn region_pages_list_their_prefectures_and_the_case_page_prints() {
+    let (_tmp, out) = built(&site_fixture(), &[]);
+    let region = read(&out, "region/中国/index.html");
+    assert!(region.contains("href=\"../../prefecture/%E5%B2%A1%E5%B1%B1%E7%9C%8C/index.html\">岡山県</a>"));
+    assert!(region.contains("href=\"../../prefecture/%E5%B1%B1%E5%8F%A3%E7%9C%8C/index.html\">山口県</a>"));
+    let category = read(&out, "category/内部DX/index.html");
+    assert!(category.contains("②窓口改革</a>"), "sections are listed");
+    let case = read(&out, "cases/kawanishi-rpa/index.html");
+    assert!(case.contains("<link rel=\"stylesheet\" href=\"../../assets/print.css\" media=\"print\">"));
+    let print = read(&out, "assets/print.css");
+    assert!(print.contains("size: A4") && print.contains(".case-body"));
+}
