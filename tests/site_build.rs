@@ -441,7 +441,9 @@ fn the_home_page_counts_cases_and_lists_the_newest_first() {
     let home = read(&out, "index.html");
     assert!(home.contains("<strong>8件</strong>"));
     let count_of = |href: &str| {
-        let at = home.find(&format!("href=\"{href}\"")).unwrap_or_else(|| panic!("{href} on home"));
+        let at = home
+            .find(&format!("href=\"{href}\""))
+            .unwrap_or_else(|| panic!("{href} on home"));
         let rest = &home[at..];
         let start = rest.find("<span class=\"count\">").expect("count") + "<span class=\"count\">".len();
         rest[start..start + rest[start..].find('件').expect("件")].to_string()

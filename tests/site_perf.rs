@@ -6,72 +6,9 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::time::Instant;
 
-const PREFECTURES: [&str; 12] = [
-    "北海道",
-    "宮城県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "愛知県",
-    "大阪府",
-    "兵庫県",
-    "岡山県",
-    "広島県",
-    "福岡県",
-    "沖縄県",
-];
-const CATEGORIES: [&str; 6] = [
-    "体制整備",
-    "人材確保・育成",
-    "内部DX",
-    "地域社会のDX",
-    "情報セキュリティ",
-    "データ利活用",
-];
-const KINDS: [&str; 3] = ["市", "町", "村"];
-
-/// A small deterministic pseudo-random sequence (no dependency needed).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-}
-
-fn write_case(dir: &Path, i: usize, rng: &mut Lcg) {
-    let prefecture = PREFECTURES[rng.next(PREFECTURES.len())];
-    let category = CATEGORIES[rng.next(CATEGORIES.len())];
-    let kind = KINDS[rng.next(KINDS.len())];
-    let population = [2_000, 15_000, 60_000, 150_000, 500_000][rng.next(5)] + rng.next(5_000);
-    let tags: Vec<String> = (0..3).map(|_| format!("タグ{}", rng.next(300))).collect();
-    let vendor = format!("株式会社ベンダー{}", rng.next(500));
-    let paragraph = "住民サービスの向上と業務の効率化を目的として、庁内の業務フローを見直し、\
-                     クラウド型のシステムを導入した。導入にあたっては職員向けの研修を行い、"
-        .repeat(4);
-    let text = format!(
-        "---\ntitle: 事例{i}の取組（{category}）\npoint: 要約{i}\norganization: {{prefecture: {prefecture}, name: 第{i}{kind}}}\n\
-         population: {population}\ncategory: {category}\nsection: 節{}\ntags: [{}]\n\
-         cost: {{initial: {}, running: {}}}\nschedule: {{lead_time: {}}}\nvendors: [{vendor}]\n\
-         source: {{publisher: 総務省, title: 自治体DX推進参考事例集}}\nupdated: 2024-{:02}-{:02}\n---\n\
-         ## 事業の概要\n\n{paragraph}\n\n## 事業効果\n\n- 効果一\n- 効果二\n\n## インタビュー\n\n{paragraph}\n",
-        rng.next(4) + 1,
-        tags.join(", "),
-        rng.next(50_000),
-        rng.next(5_000),
-        rng.next(24) + 1,
-        rng.next(12) + 1,
-        rng.next(28) + 1,
-    );
-    fs::write(dir.join(format!("case-{i:05}.md")), text).expect("write case");
-}
+use common::{Lcg, write_case};
 
 #[test]
 #[ignore]

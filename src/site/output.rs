@@ -5,7 +5,7 @@
 //! - On any error the staging folder is removed and the previous output is
 //!   untouched.
 //! - A crash while writing leaves only the hidden staging folder behind;
-//!   the previous output is untouched.
+//!   the previous output is untouched, and the next build removes it.
 //! - The swap is two renames (output → `.public.previous-<pid>`, staging →
 //!   output) and then removing the previous output. Only a crash between
 //!   the two renames can leave no `public/`; the previous build is then in
@@ -65,6 +65,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        remove_stale_staging(&parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(io_error(&dir))?;
@@ -137,6 +138,26 @@ impl Drop for Staging {
     }
 }
 
+/// Removes staging folders that builds which were killed left behind,
+/// where it can tell (Linux: their process no longer exists).
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        return;
+    }
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn absolute(path: &Path) -> Result<PathBuf, OutputError> {
     let path = std::path::absolute(path).map_err(io_error(path))?;
     // Resolve symbolic links where the path exists, so `root` inside `out`
@@ -201,6 +222,19 @@ mod tests {
             assert_eq!(fs::read_to_string(out.join("a/index.html")).expect("read"), content);
         }
         assert_eq!(fs::read_dir(tmp.path()).expect("ls").count(), 1, "no leftovers");
+    }
+
+    #[test]
+    fn staging_left_by_a_killed_build_is_removed() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        // Process ids are below 2^22 on Linux, so this one is not running.
+        let stale = tmp.path().join(".public.staging-4294967");
+        fs::create_dir(&stale).expect("mkdir");
+        let staging = Staging::create(&tmp.path().join("public"), &tmp.path().join("root")).expect("staging");
+        staging.commit().expect("commit");
+        if Path::new("/proc").is_dir() {
+            assert!(!stale.exists());
+        }
     }
 
     #[test]
