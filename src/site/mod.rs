@@ -13,6 +13,15 @@
 //! pages exist, [`route`]s) → [`context`] + [`render`] (tera, with the
 //! [`theme`]) → [`export`] (CSV, JSON, sitemap) → [`output`] (atomic swap).
 //!
+//! Adding the search page: a `PageContent::Search` variant planned at
+//! `search/index.html` with a `search.html` template (listed in
+//! [`theme`]'s built-in files), its script under `themes/default/static/`,
+//! and `search_href` set in [`context::ContextBuilder::globals`], which
+//! turns on the search forms in the header and on the home page. Pages
+//! opened from `file://` cannot `fetch()` files, so the index must be
+//! loaded with `<script src>` (a `.js` file), and the CSP allows no inline
+//! script.
+//!
 //! ```no_run
 //! use jirei::{config::Config, corpus, site};
 //! let root = std::path::Path::new(".");
