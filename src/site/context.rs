@@ -12,7 +12,7 @@
 //! | facet index | `facet` (`{kind, label}`), `values` (`{name, href, count, children}`) |
 //! | facet value | `facet`, `value` (`{name, count}`), `children`, `cases` |
 //!
-//! Case rows (`cases`, `newest`, `similar`) are [`CaseSummary`] values,
+//! Case rows (`cases`, `newest`, `similar`) are [`CaseSummary`](super::model::CaseSummary) values,
 //! converted to tera values once and shared by every page that lists them.
 
 use serde::Serialize;

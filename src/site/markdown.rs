@@ -45,7 +45,7 @@ pub fn render(markdown: &str) -> String {
 }
 
 /// Whether a link target may be kept: a relative reference, a fragment, or
-/// one of [`ALLOWED_SCHEMES`].
+/// one of http, https, mailto and tel.
 pub fn is_allowed_url(url: &str) -> bool {
     // Browsers ignore control characters and spaces inside a scheme
     // (`java\tscript:`), so look at the URL without them.

@@ -72,7 +72,7 @@ impl Route {
 /// Turns a value into a folder name that every file system accepts and
 /// that reads as the value: NFC, characters Windows forbids replaced by
 /// their full-width forms (`/` → `／`), no leading dot, no trailing dot or
-/// space, at most [`MAX_SEGMENT_BYTES`] bytes.
+/// space, at most 120 bytes.
 pub fn segment(value: &str) -> String {
     let mut out = String::new();
     for c in value.trim().nfc() {
