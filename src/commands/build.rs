@@ -18,7 +18,7 @@ use crate::site::{self, BuildError, BuildOptions, BuildReport};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Output folder [default: <root>/public]. It is replaced as a whole,
+    /// Output folder [default: ROOT/public]. It is replaced as a whole,
     /// only if jirei made it.
     #[arg(long)]
     pub out: Option<PathBuf>,
