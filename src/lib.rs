@@ -15,3 +15,4 @@ pub mod diagnostic;
 pub mod import;
 pub mod index;
 pub mod search;
+pub mod site;

@@ -2,6 +2,7 @@
 //! command. Commands print for people and return an exit code; the work
 //! itself is done by the library layers below.
 
+pub mod build;
 pub mod check;
 pub mod import;
 pub mod new;
@@ -53,6 +54,8 @@ pub enum Command {
     Search(Box<search::SearchArgs>),
     /// Build or refresh the search index (done automatically by search and build).
     Index(search::IndexArgs),
+    /// Publish the cases as a static site (public/ by default).
+    Build(build::BuildArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,6 +84,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => import::run(&cli, args),
         Command::Search(args) => search::run(&cli, args),
         Command::Index(args) => search::run_index(&cli, args),
+        Command::Build(args) => build::run(&cli, args),
     };
     ExitCode::from(code)
 }

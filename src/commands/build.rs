@@ -1,0 +1,138 @@
+//! `jirei build`: check every case, then publish the static site.
+//!
+//! Invalid cases fail the build with the diagnostics `jirei check` prints
+//! (exit 1); so do template errors in the theme. The previous output stays
+//! as it was on any failure.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{Cli, exit};
+use crate::config::Config;
+use crate::corpus;
+use crate::diagnostic::{Diagnostic, display_path, summary};
+use crate::site::output::OutputError;
+use crate::site::{self, BuildError, BuildOptions, BuildReport};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder [default: ROOT/public]. It is replaced as a whole,
+    /// only if jirei made it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Where the site will be published: `/`, a sub-path such as `/dx/`,
+    /// or a full https:// address (needed for sitemap.xml). Overrides
+    /// `base_url` in jirei.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include cases marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
+    let started = Instant::now();
+    let config = match Config::load(&cli.root) {
+        Ok(config) => config,
+        Err(d) => {
+            print_diagnostics(cli, &[d], None);
+            return exit::INVALID;
+        }
+    };
+    let corpus = corpus::load(&cli.root.join("cases"), &config.bands);
+    if corpus.has_errors() {
+        print_diagnostics(cli, &corpus.diagnostics, Some(&corpus));
+        let (errors, _) = summary(&corpus.diagnostics);
+        eprintln!(
+            "jirei: build failed: {errors} error{} in the cases (see `jirei check`); the output was not changed",
+            plural(errors)
+        );
+        return exit::INVALID;
+    }
+    let options = BuildOptions {
+        root: cli.root.clone(),
+        out: args.out.clone().unwrap_or_else(|| cli.root.join("public")),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+    };
+    match site::build(&corpus.cases, &config, &options) {
+        Ok(report) => {
+            print_summary(&report, &corpus.diagnostics, started);
+            exit::OK
+        }
+        Err(e) => report_failure(cli, e),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// What was built, what was left out and why there is no sitemap.
+fn print_summary(report: &BuildReport, diagnostics: &[Diagnostic], started: Instant) {
+    println!(
+        "built {} case{} ({} pages) into {} in {:.2} s",
+        report.cases,
+        plural(report.cases),
+        report.pages,
+        report.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if report.drafts_skipped > 0 {
+        println!(
+            "left out {} draft{} (use --drafts to include them)",
+            report.drafts_skipped,
+            plural(report.drafts_skipped)
+        );
+    }
+    if !report.sitemap {
+        println!("no sitemap.xml: the base URL is not absolute (set base_url = \"https://…\" or pass --base-url)");
+    }
+    let (_, warnings) = summary(diagnostics);
+    if warnings > 0 {
+        println!(
+            "{warnings} warning{} in the cases; `jirei check` lists them",
+            plural(warnings)
+        );
+    }
+}
+
+/// Prints why the build failed and gives the exit code.
+fn report_failure(cli: &Cli, error: BuildError) -> u8 {
+    match error {
+        BuildError::Usage(message) => super::usage_error(&message),
+        BuildError::Template {
+            diagnostic,
+            template_source,
+        } => {
+            let mut shown = *diagnostic;
+            shown.path = display_path(&cli.root, &shown.path);
+            println!("{}", shown.render(template_source.as_deref(), cli.color.for_stdout()));
+            eprintln!("jirei: build failed: the theme has an error; the output was not changed");
+            exit::INVALID
+        }
+        BuildError::Output(e @ (OutputError::NotOurs { .. } | OutputError::ContainsRoot { .. })) => {
+            super::usage_error(&format!("{e}; choose another --out"))
+        }
+        e => {
+            eprintln!("jirei: build failed: {e}; the output was not changed");
+            exit::INVALID
+        }
+    }
+}
+
+/// Prints diagnostics the way `jirei check` does, paths relative to the root.
+fn print_diagnostics(cli: &Cli, diagnostics: &[Diagnostic], corpus: Option<&corpus::Corpus>) {
+    let color = cli.color.for_stdout();
+    for d in diagnostics {
+        let source = corpus
+            .and_then(|c| c.source(&d.path))
+            .map(str::to_string)
+            .or_else(|| (d.line > 0).then(|| std::fs::read_to_string(&d.path).ok()).flatten());
+        let mut shown = d.clone();
+        shown.path = display_path(&cli.root, &d.path);
+        println!("{}", shown.render(source.as_deref(), color));
+    }
+}

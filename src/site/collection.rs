@@ -1,0 +1,180 @@
+//! The published collection: the cases chosen for this build (drafts only
+//! on request) and everything derived from them — views, rendered bodies,
+//! facets, similar cases, orderings — computed once, in parallel where it
+//! pays, before any page is rendered.
+
+use rayon::prelude::*;
+
+use super::facets::Facets;
+use super::markdown;
+use super::model::{CaseSummary, CaseView};
+use super::similar::similar_cases;
+use crate::case::Case;
+use crate::config::Config;
+
+/// How many cases the home page lists as newest.
+pub const NEWEST_ON_HOME: usize = 10;
+
+/// Site-wide settings for one build.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Ends with `/`: `/`, `/dx/` or `https://portal.example.lg.jp/dx/`.
+    pub base_url: String,
+    /// The path part of `base_url`, ending with `/`: used where relative
+    /// links cannot work (the 404 page).
+    pub base_path: String,
+    pub drafts: bool,
+}
+
+impl Settings {
+    /// Settings from `jirei.toml`, with `--base-url` and `--drafts` applied.
+    /// `base_url` must start with `/`, `http://` or `https://`.
+    pub fn new(config: &Config, base_url: Option<&str>, drafts: bool) -> Result<Settings, String> {
+        let base_url = normalise_base_url(base_url.unwrap_or(&config.base_url))?;
+        Ok(Settings {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            base_path: base_path(&base_url),
+            base_url,
+            drafts,
+        })
+    }
+
+    /// Whether `base_url` names a host, so absolute URLs can be written.
+    pub fn is_absolute(&self) -> bool {
+        self.base_url.starts_with("http://") || self.base_url.starts_with("https://")
+    }
+}
+
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let valid = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
+    if !valid || url.contains(['"', '<', '>', '\\', ' ']) || url.chars().any(char::is_control) {
+        return Err(format!(
+            "the base URL `{url}` must be a path such as `/` or `/dx/`, or a full http(s):// address"
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+fn base_path(base_url: &str) -> String {
+    let Some(rest) = base_url.split_once("://").map(|(_, rest)| rest) else {
+        return base_url.to_string();
+    };
+    match rest.find('/') {
+        Some(slash) => rest[slash..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+/// Everything the pages and exports are made from.
+#[derive(Debug)]
+pub struct Collection {
+    pub settings: Settings,
+    /// Published cases, sorted by id.
+    pub cases: Vec<CaseView>,
+    /// Sanitised HTML of each case body, same order.
+    pub bodies: Vec<String>,
+    pub summaries: Vec<CaseSummary>,
+    pub facets: Facets,
+    /// For each case, its similar cases (indices), best first.
+    pub similar: Vec<Vec<usize>>,
+    /// Case indices in the default order: prefecture (north to south),
+    /// organisation name, id.
+    pub default_order: Vec<usize>,
+    /// Position of each case in `default_order`.
+    pub default_rank: Vec<usize>,
+    /// Case indices, most recently updated first (then by id).
+    pub newest: Vec<usize>,
+}
+
+impl Collection {
+    /// Selects the published cases (drafts only when `settings.drafts`) and
+    /// derives everything from them. `cases` are sorted by id (as
+    /// [`crate::corpus::load`] returns them).
+    pub fn build(cases: &[Case], config: &Config, settings: Settings) -> Collection {
+        let published: Vec<&Case> = cases.iter().filter(|c| settings.drafts || !c.front.draft).collect();
+        let facets = Facets::build(&published, &config.bands);
+        let (views, bodies): (Vec<CaseView>, Vec<String>) = published
+            .par_iter()
+            .map(|case| {
+                (
+                    CaseView::build(case, &facets, &config.bands),
+                    markdown::render(&case.body),
+                )
+            })
+            .unzip();
+        let summaries: Vec<CaseSummary> = views.iter().map(CaseView::summary).collect();
+        let similar = similar_cases(&published);
+        let default_order = default_order(&published);
+        let mut default_rank = vec![0; published.len()];
+        for (rank, &i) in default_order.iter().enumerate() {
+            default_rank[i] = rank;
+        }
+        let newest = newest(&views);
+        Collection {
+            settings,
+            cases: views,
+            bodies,
+            summaries,
+            facets,
+            similar,
+            default_order,
+            default_rank,
+            newest,
+        }
+    }
+}
+
+fn default_order(cases: &[&Case]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |c: &Case| {
+            (
+                c.prefecture.code(),
+                c.kind == crate::case::front_matter::OrgKind::Prefecture,
+            )
+        };
+        let (ca, cb) = (cases[a], cases[b]);
+        // The prefecture itself before its municipalities.
+        key(ca)
+            .0
+            .cmp(&key(cb).0)
+            .then(key(cb).1.cmp(&key(ca).1))
+            .then_with(|| ca.organization_name().cmp(cb.organization_name()))
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+fn newest(views: &[CaseView]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..views.len()).collect();
+    order.sort_by(|&a, &b| views[b].updated.cmp(&views[a].updated).then(a.cmp(&b)));
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_get_a_trailing_slash_and_a_path() {
+        let settings = |url| Settings::new(&Config::default(), Some(url), false);
+        let s = settings("/dx").expect("valid");
+        assert_eq!((s.base_url.as_str(), s.base_path.as_str()), ("/dx/", "/dx/"));
+        let s = settings("https://portal.example.lg.jp/dx").expect("valid");
+        assert_eq!(s.base_path, "/dx/");
+        assert!(s.is_absolute());
+        assert_eq!(settings("https://portal.example.lg.jp").expect("valid").base_path, "/");
+        assert!(settings("dx/").is_err());
+        assert!(settings("/a\"b").is_err());
+    }
+}

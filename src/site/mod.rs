@@ -1,0 +1,169 @@
+//! The static site: case pages, listings by facet, the all-cases table,
+//! exports, built from validated cases with a tera theme.
+//!
+//! The site works without a server and without JavaScript: every link is
+//! relative and names `index.html`, so it can be opened from `file://`, a
+//! file share or any sub-path of any static server, and it makes no
+//! request to another host (a `Content-Security-Policy: default-src 'self'`
+//! meta tag on every page enforces it).
+//!
+//! Modules, in the order a build uses them:
+//! [`collection`] (published cases and everything derived from them, via
+//! [`model`], [`facets`], [`markdown`], [`similar`]) → [`pages`] (which
+//! pages exist, [`route`]s) → [`context`] + [`render`] (tera, with the
+//! [`theme`]) → [`export`] (CSV, JSON, sitemap) → [`output`] (atomic swap).
+//!
+//! Adding the search page: a `PageContent::Search` variant planned at
+//! `search/index.html` with a `search.html` template (listed in
+//! [`theme`]'s built-in files), its script under `themes/default/static/`,
+//! and `search_href` set in [`context::ContextBuilder::globals`], which
+//! turns on the search forms in the header and on the home page. Pages
+//! opened from `file://` cannot `fetch()` files, so the index must be
+//! loaded with `<script src>` (a `.js` file), and the CSP allows no inline
+//! script.
+//!
+//! ```no_run
+//! use jirei::{config::Config, corpus, site};
+//! let root = std::path::Path::new(".");
+//! let config = Config::load(root).unwrap();
+//! let corpus = corpus::load(&root.join("cases"), &config.bands);
+//! let options = site::BuildOptions::new(root, &root.join("public"));
+//! let report = site::build(&corpus.cases, &config, &options).unwrap();
+//! println!("{} pages", report.pages);
+//! ```
+
+pub mod collection;
+pub mod context;
+pub mod export;
+pub mod facets;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pages;
+pub mod render;
+pub mod route;
+pub mod similar;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::case::Case;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use collection::{Collection, Settings};
+use context::ContextBuilder;
+use output::{OutputError, Staging};
+use render::Renderer;
+use theme::Theme;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The collection's root: theme overrides are read from
+    /// `<root>/themes/default/`.
+    pub root: PathBuf,
+    /// The output folder, replaced as a whole on success.
+    pub out: PathBuf,
+    /// Overrides `base_url` from `jirei.toml`.
+    pub base_url: Option<String>,
+    /// Include cases marked `draft: true`.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: &Path, out: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            base_url: None,
+            drafts: false,
+        }
+    }
+}
+
+/// What a successful build wrote.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub out: PathBuf,
+    /// Published cases (drafts included with `--drafts`).
+    pub cases: usize,
+    /// Drafts left out.
+    pub drafts_skipped: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Whether `sitemap.xml` was written (only with an absolute base URL).
+    pub sitemap: bool,
+}
+
+/// Why a build failed. The previous output is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// An option is unusable (the base URL).
+    #[error("{0}")]
+    Usage(String),
+    /// A theme template does not compile or render; `template_source` is the
+    /// template's text, for the snippet under the diagnostic.
+    #[error("{}", .diagnostic.message)]
+    Template {
+        diagnostic: Box<Diagnostic>,
+        template_source: Option<String>,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot write cases.csv: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write cases.json: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Builds the site from `cases` (valid, sorted by id, as
+/// [`crate::corpus::load`] returns them) into `options.out`.
+pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let settings = Settings::new(config, options.base_url.as_deref(), options.drafts).map_err(BuildError::Usage)?;
+    let theme = Theme::load(&options.root).map_err(|d| BuildError::Template {
+        diagnostic: Box::new(d),
+        template_source: None,
+    })?;
+    let collection = Collection::build(cases, config, settings);
+    let contexts = ContextBuilder::new(&collection);
+    let renderer = Renderer::new(&theme, contexts.globals()).map_err(|d| template_error(&theme, d))?;
+    let pages = pages::plan(&collection);
+    let staging = Staging::create(&options.out, &options.root)?;
+    pages.par_iter().try_for_each(|page| {
+        let html = renderer
+            .render(page.template, &contexts.page(page))
+            .map_err(|d| template_error(&theme, d))?;
+        staging.write(&page.file, html.as_bytes()).map_err(BuildError::from)
+    })?;
+    for asset in &theme.assets {
+        staging.write(&Path::new(theme::ASSETS_DIR).join(&asset.name), &asset.content)?;
+    }
+    staging.write(Path::new("cases.csv"), &export::csv(&collection)?)?;
+    staging.write(Path::new("cases.json"), &export::json(&collection)?)?;
+    let hrefs = pages
+        .iter()
+        .filter(|p| p.content != pages::PageContent::NotFound)
+        .map(|p| p.href.as_str());
+    let sitemap = export::sitemap(&collection, hrefs);
+    if let Some(xml) = &sitemap {
+        staging.write(Path::new("sitemap.xml"), xml)?;
+    }
+    let out = staging.commit()?;
+    Ok(BuildReport {
+        out,
+        cases: collection.cases.len(),
+        drafts_skipped: cases.len() - collection.cases.len(),
+        pages: pages.len(),
+        sitemap: sitemap.is_some(),
+    })
+}
+
+fn template_error(theme: &Theme, diagnostic: Diagnostic) -> BuildError {
+    let template_source = render::template_source(theme, &diagnostic);
+    BuildError::Template {
+        diagnostic: Box::new(diagnostic),
+        template_source,
+    }
+}

@@ -1,0 +1,251 @@
+//! Writing the output atomically: everything is written into a staging
+//! folder next to the output (`.public.staging-<pid>/`), and only a
+//! complete build replaces the output, by renaming.
+//!
+//! - On any error the staging folder is removed and the previous output is
+//!   untouched.
+//! - A crash while writing leaves only the hidden staging folder behind;
+//!   the previous output is untouched, and the next build removes it.
+//! - The swap is two renames (output → `.public.previous-<pid>`, staging →
+//!   output) and then removing the previous output. Only a crash between
+//!   the two renames can leave no `public/`; the previous build is then in
+//!   the `.previous` folder beside it.
+//!
+//! An existing output folder is only replaced if jirei made it (it holds
+//! the [`MARKER`] file) or it is empty, so `--out .` or `--out cases` can
+//! never delete someone's files.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A file jirei writes into every output folder it makes.
+pub const MARKER: &str = ".jirei-build";
+
+/// Why the output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path} exists and was not made by `jirei build` (no {MARKER} file): refusing to replace it")]
+    NotOurs { path: PathBuf },
+    #[error("the output folder {path} would contain the collection itself")]
+    ContainsRoot { path: PathBuf },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A staging folder that becomes the output on [`Staging::commit`] and is
+/// removed if dropped before that.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced and creates the staging folder
+    /// beside it. `root` is the collection, which `out` must not contain.
+    pub fn create(out: &Path, root: &Path) -> Result<Staging, OutputError> {
+        let out = absolute(out)?;
+        let root = absolute(root)?;
+        if root.starts_with(&out) {
+            return Err(OutputError::ContainsRoot { path: out });
+        }
+        check_replaceable(&out)?;
+        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        remove_stale_staging(&parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io_error(&dir))?;
+        }
+        fs::create_dir(&dir).map_err(io_error(&dir))?;
+        fs::write(
+            dir.join(MARKER),
+            "made by jirei build; the folder is replaced on every build\n",
+        )
+        .map_err(io_error(&dir))?;
+        Ok(Staging {
+            dir,
+            out,
+            committed: false,
+        })
+    }
+
+    /// The staging folder, to write into.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` to `relative` inside the staging folder, creating
+    /// folders as needed.
+    pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        fs::write(&path, bytes).map_err(io_error(&path))
+    }
+
+    /// Replaces the output with the staging folder.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        let previous = self.out.with_file_name(format!(
+            ".{}.previous-{}",
+            self.out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_output = self.out.exists();
+        if had_output {
+            fs::rename(&self.out, &previous).map_err(io_error(&self.out))?;
+        }
+        if let Err(source) = fs::rename(&self.dir, &self.out) {
+            if had_output {
+                // Put the previous output back; the staging folder is removed on drop.
+                let _ = fs::rename(&previous, &self.out);
+            }
+            return Err(OutputError::Io {
+                path: self.out.clone(),
+                source,
+            });
+        }
+        self.committed = true;
+        if had_output {
+            fs::remove_dir_all(&previous).map_err(io_error(&previous))?;
+        }
+        Ok(self.out.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Removes staging folders that builds which were killed left behind,
+/// where it can tell (Linux: their process no longer exists).
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        return;
+    }
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf, OutputError> {
+    let path = std::path::absolute(path).map_err(io_error(path))?;
+    // Resolve symbolic links where the path exists, so `root` inside `out`
+    // is recognised through them too.
+    Ok(fs::canonicalize(&path).unwrap_or(path))
+}
+
+/// The output may be replaced if it does not exist, is empty, or was made
+/// by jirei.
+fn check_replaceable(out: &Path) -> Result<(), OutputError> {
+    match fs::symlink_metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OutputError::Io {
+            path: out.to_path_buf(),
+            source,
+        }),
+        Ok(meta) if !meta.is_dir() => Err(OutputError::NotOurs {
+            path: out.to_path_buf(),
+        }),
+        Ok(_) => {
+            let empty = fs::read_dir(out).map_err(io_error(out))?.next().is_none();
+            if empty || out.join(MARKER).is_file() {
+                Ok(())
+            } else {
+                Err(OutputError::NotOurs {
+                    path: out.to_path_buf(),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_staging_leaves_the_output_alone() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).expect("mkdir");
+        fs::write(out.join(MARKER), "").expect("marker");
+        fs::write(out.join("index.html"), "old").expect("write");
+        {
+            let staging = Staging::create(&out, &tmp.path().join("root")).expect("staging");
+            staging.write(Path::new("index.html"), b"new").expect("write");
+        }
+        assert_eq!(fs::read_to_string(out.join("index.html")).expect("read"), "old");
+        assert_eq!(fs::read_dir(tmp.path()).expect("ls").count(), 1, "staging removed");
+    }
+
+    #[test]
+    fn commit_replaces_the_output() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        for content in ["first", "second"] {
+            let staging = Staging::create(&out, &tmp.path().join("root")).expect("staging");
+            staging
+                .write(Path::new("a/index.html"), content.as_bytes())
+                .expect("write");
+            staging.commit().expect("commit");
+            assert_eq!(fs::read_to_string(out.join("a/index.html")).expect("read"), content);
+        }
+        assert_eq!(fs::read_dir(tmp.path()).expect("ls").count(), 1, "no leftovers");
+    }
+
+    #[test]
+    fn staging_left_by_a_killed_build_is_removed() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        // Process ids are below 2^22 on Linux, so this one is not running.
+        let stale = tmp.path().join(".public.staging-4294967");
+        fs::create_dir(&stale).expect("mkdir");
+        let staging = Staging::create(&tmp.path().join("public"), &tmp.path().join("root")).expect("staging");
+        staging.commit().expect("commit");
+        if Path::new("/proc").is_dir() {
+            assert!(!stale.exists());
+        }
+    }
+
+    #[test]
+    fn foreign_folders_and_the_root_are_never_replaced() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("docs");
+        fs::create_dir(&out).expect("mkdir");
+        fs::write(out.join("notes.txt"), "mine").expect("write");
+        let err = Staging::create(&out, &tmp.path().join("root")).expect_err("refused");
+        assert!(matches!(err, OutputError::NotOurs { .. }), "{err}");
+        let err = Staging::create(tmp.path(), &tmp.path().join("root")).expect_err("refused");
+        assert!(matches!(err, OutputError::ContainsRoot { .. }), "{err}");
+    }
+}

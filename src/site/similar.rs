@@ -1,0 +1,269 @@
+//! 類似事例: for each case, the few most similar other cases.
+//!
+//! The score is a small integer sum, so the result is the same in every
+//! build and easy to explain to an editor:
+//! - same category +30, and same section of it +20,
+//! - +20 per shared tag, +10 per shared vendor,
+//! - same population band +10, and up to +20 more the closer the
+//!   populations are (full at equal size, nothing at a factor of 10 apart).
+//!
+//! A case needs at least [`MIN_SCORE`] to be listed, which a shared
+//! category, tag or vendor can reach but a similar size alone cannot. Ties
+//! go to the smaller id.
+//!
+//! Only cases sharing a category, tag or vendor are scored: for each case
+//! the postings of its values are added up in a per-thread score array, so
+//! 10,000 cases cost about as much as reading their postings once.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::case::Case;
+
+/// How many similar cases a case page lists.
+pub const MAX_SIMILAR: usize = 5;
+
+/// Candidates need more than a shared band or size to count as similar.
+pub const MIN_SCORE: u32 = 30;
+
+const CATEGORY: u32 = 30;
+const SECTION: u32 = 20;
+const TAG: u32 = 20;
+const VENDOR: u32 = 10;
+const BAND: u32 = 10;
+const SIZE: f64 = 20.0;
+
+/// The values of one case that the score looks at, as small integers.
+#[derive(Debug, Clone)]
+struct Features {
+    category: u32,
+    section: Option<u32>,
+    tags: Vec<u32>,
+    vendors: Vec<u32>,
+    band: Option<u32>,
+    log_population: Option<f64>,
+}
+
+/// Gives each distinct string a number.
+#[derive(Default)]
+struct Interner<'a>(HashMap<&'a str, u32>);
+
+impl<'a> Interner<'a> {
+    fn id(&mut self, s: &'a str) -> u32 {
+        let next = self.0.len() as u32;
+        *self.0.entry(s).or_insert(next)
+    }
+
+    fn ids(&mut self, values: impl Iterator<Item = &'a str>) -> Vec<u32> {
+        let mut ids: Vec<u32> = values.map(|v| self.id(v)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+fn features(cases: &[&Case]) -> Vec<Features> {
+    // Sections are only the same within the same category.
+    let section_keys: Vec<Option<String>> = cases
+        .iter()
+        .map(|c| {
+            c.front
+                .section
+                .as_ref()
+                .map(|s| format!("{}\u{0}{s}", c.front.category))
+        })
+        .collect();
+    let mut categories = Interner::default();
+    let mut sections = Interner::default();
+    let mut tags = Interner::default();
+    let mut vendors = Interner::default();
+    let mut bands = Interner::default();
+    cases
+        .iter()
+        .zip(&section_keys)
+        .map(|(case, section)| Features {
+            category: categories.id(&case.front.category),
+            section: section.as_deref().map(|s| sections.id(s)),
+            tags: tags.ids(case.front.tags.iter().map(String::as_str)),
+            vendors: vendors.ids(case.front.vendors.iter().map(|v| v.name.as_str())),
+            band: case.band.as_deref().map(|b| bands.id(b)),
+            log_population: case.population().map(|p| (p.max(1) as f64).log10()),
+        })
+        .collect()
+}
+
+/// For each case (by index), the indices of its most similar cases, best first.
+pub fn similar_cases(cases: &[&Case]) -> Vec<Vec<usize>> {
+    let features = features(cases);
+    let postings = Postings::build(&features);
+    (0..cases.len())
+        .into_par_iter()
+        .map_init(
+            || Scratch {
+                scores: vec![0; cases.len()],
+                touched: Vec::new(),
+            },
+            |scratch, i| postings.top_matches(&features, scratch, i),
+        )
+        .collect()
+}
+
+/// Which cases carry each category, section, tag and vendor.
+struct Postings {
+    categories: Vec<Vec<usize>>,
+    sections: Vec<Vec<usize>>,
+    tags: Vec<Vec<usize>>,
+    vendors: Vec<Vec<usize>>,
+}
+
+/// Per-thread score accumulator; `touched` lists the non-zero entries.
+struct Scratch {
+    scores: Vec<u32>,
+    touched: Vec<usize>,
+}
+
+fn push(lists: &mut Vec<Vec<usize>>, id: u32, case: usize) {
+    let id = id as usize;
+    if lists.len() <= id {
+        lists.resize_with(id + 1, Vec::new);
+    }
+    lists[id].push(case);
+}
+
+impl Postings {
+    fn build(features: &[Features]) -> Postings {
+        let mut p = Postings {
+            categories: Vec::new(),
+            sections: Vec::new(),
+            tags: Vec::new(),
+            vendors: Vec::new(),
+        };
+        for (i, f) in features.iter().enumerate() {
+            push(&mut p.categories, f.category, i);
+            if let Some(s) = f.section {
+                push(&mut p.sections, s, i);
+            }
+            f.tags.iter().for_each(|&t| push(&mut p.tags, t, i));
+            f.vendors.iter().for_each(|&v| push(&mut p.vendors, v, i));
+        }
+        p
+    }
+
+    fn top_matches(&self, features: &[Features], scratch: &mut Scratch, i: usize) -> Vec<usize> {
+        let f = &features[i];
+        let mut add = |list: &[usize], weight: u32| {
+            for &j in list {
+                if j != i {
+                    if scratch.scores[j] == 0 {
+                        scratch.touched.push(j);
+                    }
+                    scratch.scores[j] += weight;
+                }
+            }
+        };
+        add(&self.categories[f.category as usize], CATEGORY);
+        if let Some(s) = f.section {
+            add(&self.sections[s as usize], SECTION);
+        }
+        f.tags.iter().for_each(|&t| add(&self.tags[t as usize], TAG));
+        f.vendors.iter().for_each(|&v| add(&self.vendors[v as usize], VENDOR));
+        let mut best: Vec<(u32, usize)> = Vec::with_capacity(MAX_SIMILAR + 1);
+        for &j in &scratch.touched {
+            let total = scratch.scores[j] + size_score(f, &features[j]);
+            scratch.scores[j] = 0;
+            if total >= MIN_SCORE {
+                insert_best(&mut best, (total, j));
+            }
+        }
+        scratch.touched.clear();
+        best.into_iter().map(|(_, j)| j).collect()
+    }
+}
+
+/// Keeps the [`MAX_SIMILAR`] best (highest score, then lowest index).
+fn insert_best(best: &mut Vec<(u32, usize)>, candidate: (u32, usize)) {
+    let better = |a: &(u32, usize), b: &(u32, usize)| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
+    let at = best.iter().position(|b| better(&candidate, b)).unwrap_or(best.len());
+    if at < MAX_SIMILAR {
+        best.insert(at, candidate);
+        best.truncate(MAX_SIMILAR);
+    }
+}
+
+/// The band and population part of the score.
+fn size_score(a: &Features, b: &Features) -> u32 {
+    let band = if a.band.is_some() && a.band == b.band { BAND } else { 0 };
+    let closeness = match (a.log_population, b.log_population) {
+        (Some(x), Some(y)) => (SIZE * (1.0 - (x - y).abs()).max(0.0)).round() as u32,
+        _ => 0,
+    };
+    band + closeness
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features(category: u32, section: Option<u32>, tags: &[u32], population: Option<u64>) -> Features {
+        Features {
+            category,
+            section,
+            tags: tags.to_vec(),
+            vendors: Vec::new(),
+            band: None,
+            log_population: population.map(|p| (p.max(1) as f64).log10()),
+        }
+    }
+
+    /// The score computed pair by pair, to check the accumulator against.
+    fn pair_score(a: &Features, b: &Features) -> u32 {
+        let mut total = 0;
+        if a.category == b.category {
+            total += CATEGORY;
+        }
+        if a.section.is_some() && a.section == b.section {
+            total += SECTION;
+        }
+        total += TAG * a.tags.iter().filter(|t| b.tags.contains(t)).count() as u32;
+        total += VENDOR * a.vendors.iter().filter(|v| b.vendors.contains(v)).count() as u32;
+        total + size_score(a, b)
+    }
+
+    #[test]
+    fn accumulated_scores_match_pairwise_scores() {
+        let all = vec![
+            features(0, Some(0), &[1, 2], Some(12_000)),
+            features(0, Some(0), &[2], Some(15_000)),
+            features(0, Some(1), &[], Some(400_000)),
+            features(1, None, &[1, 2], Some(12_000)),
+            features(1, None, &[], Some(12_000)),
+            features(2, None, &[3], None),
+        ];
+        let postings = Postings::build(&all);
+        let mut scratch = Scratch {
+            scores: vec![0; all.len()],
+            touched: Vec::new(),
+        };
+        for i in 0..all.len() {
+            let mut expected: Vec<(u32, usize)> = (0..all.len())
+                .filter(|&j| j != i)
+                .map(|j| (pair_score(&all[i], &all[j]), j))
+                .filter(|(s, _)| *s >= MIN_SCORE)
+                .collect();
+            expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let expected: Vec<usize> = expected.into_iter().take(MAX_SIMILAR).map(|(_, j)| j).collect();
+            assert_eq!(postings.top_matches(&all, &mut scratch, i), expected, "case {i}");
+            assert!(scratch.scores.iter().all(|&s| s == 0), "scratch is reset");
+        }
+    }
+
+    #[test]
+    fn closeness_falls_with_the_size_ratio() {
+        let size = |a: u64, b: u64| size_score(&features(0, None, &[], Some(a)), &features(0, None, &[], Some(b)));
+        assert_eq!(size(10_000, 10_000), 20);
+        assert_eq!(size(10_000, 100_000), 0);
+        assert!(size(10_000, 20_000) > 10);
+        assert_eq!(size(0, 0), 20);
+    }
+}
