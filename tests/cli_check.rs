@@ -191,3 +191,31 @@ fn new_rejects_an_unknown_prefecture_with_a_suggestion() {
                 == 0
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_check_panic() {
+    use std::io::Read;
+    // Far more output than a pipe buffers (64 KiB), so writing must hit the closed pipe.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("cases")).expect("mkdir");
+    for i in 0..1500 {
+        std::fs::write(dir.path().join(format!("cases/c{i}.md")), "---\ntitle: x\nvendr: y\n---\n").expect("write");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jirei"))
+        .args(["check", "--root", &dir.path().to_string_lossy()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The pipe is closed here, like `jirei check | head -1`.
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

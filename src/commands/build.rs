@@ -72,7 +72,7 @@ fn plural(n: usize) -> &'static str {
 
 /// What was built, what was left out and why there is no sitemap.
 fn print_summary(report: &BuildReport, diagnostics: &[Diagnostic], started: Instant) {
-    println!(
+    out!(
         "built {} case{} ({} pages) into {} in {:.2} s",
         report.cases,
         plural(report.cases),
@@ -81,18 +81,18 @@ fn print_summary(report: &BuildReport, diagnostics: &[Diagnostic], started: Inst
         started.elapsed().as_secs_f64()
     );
     if report.drafts_skipped > 0 {
-        println!(
+        out!(
             "left out {} draft{} (use --drafts to include them)",
             report.drafts_skipped,
             plural(report.drafts_skipped)
         );
     }
     if !report.sitemap {
-        println!("no sitemap.xml: the base URL is not absolute (set base_url = \"https://…\" or pass --base-url)");
+        out!("no sitemap.xml: the base URL is not absolute (set base_url = \"https://…\" or pass --base-url)");
     }
     let (_, warnings) = summary(diagnostics);
     if warnings > 0 {
-        println!(
+        out!(
             "{warnings} warning{} in the cases; `jirei check` lists them",
             plural(warnings)
         );
@@ -109,7 +109,7 @@ fn report_failure(cli: &Cli, error: BuildError) -> u8 {
         } => {
             let mut shown = *diagnostic;
             shown.path = display_path(&cli.root, &shown.path);
-            println!("{}", shown.render(template_source.as_deref(), cli.color.for_stdout()));
+            out!("{}", shown.render(template_source.as_deref(), cli.color.for_stdout()));
             eprintln!("jirei: build failed: the theme has an error; the output was not changed");
             exit::INVALID
         }
@@ -133,6 +133,6 @@ fn print_diagnostics(cli: &Cli, diagnostics: &[Diagnostic], corpus: Option<&corp
             .or_else(|| (d.line > 0).then(|| std::fs::read_to_string(&d.path).ok()).flatten());
         let mut shown = d.clone();
         shown.path = display_path(&cli.root, &d.path);
-        println!("{}", shown.render(source.as_deref(), color));
+        out!("{}", shown.render(source.as_deref(), color));
     }
 }

@@ -50,7 +50,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> u8 {
                 diagnostics: &diagnostics,
             };
             match serde_json::to_string_pretty(&report) {
-                Ok(json) => println!("{json}"),
+                Ok(json) => out!("{json}"),
                 Err(e) => return super::usage_error(&format!("cannot write JSON: {e}")),
             }
         }
@@ -76,10 +76,10 @@ fn print_human(root: &Path, corpus: &Corpus, diagnostics: &[Diagnostic], color: 
             // jirei.toml is not part of the corpus; read it for the snippet.
             (d.line > 0).then(|| std::fs::read_to_string(&full_path).ok()).flatten()
         });
-        println!("{}", d.render(source.as_deref(), color));
+        out!("{}", d.render(source.as_deref(), color));
     }
     let (errors, warnings) = summary(diagnostics);
-    println!(
+    out!(
         "checked {} case files: {} valid, {errors} error{}, {warnings} warning{}",
         corpus.files,
         corpus.cases.len(),

@@ -47,14 +47,14 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> u8 {
         Err(e) => return report_error(file, &e),
     };
     if *dry_run {
-        print!("{}", summary::render(&import, None));
-        println!("(dry run: nothing was written)");
+        out_raw!("{}", summary::render(&import, None));
+        out!("(dry run: nothing was written)");
         return exit::OK;
     }
     let out = out.clone().unwrap_or_else(|| cli.root.join("cases"));
     match write_cases(&out, &import.files(), *force) {
         Ok(report) => {
-            print!("{}", summary::render(&import, Some(&report)));
+            out_raw!("{}", summary::render(&import, Some(&report)));
             exit::OK
         }
         Err(e) => report_error(file, &e),

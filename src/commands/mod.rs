@@ -2,6 +2,21 @@
 //! command. Commands print for people and return an exit code; the work
 //! itself is done by the library layers below.
 
+/// Like `println!`, but a closed pipe (`jirei check | head`) is not an
+/// error: the rest of the output is dropped instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::commands::emit(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Like `print!`, with the same tolerance of closed pipes as `out!`.
+macro_rules! out_raw {
+    ($($arg:tt)*) => {
+        $crate::commands::emit(&format!($($arg)*))
+    };
+}
+
 pub mod build;
 pub mod check;
 pub mod import;
@@ -87,6 +102,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build::run(&cli, args),
     };
     ExitCode::from(code)
+}
+
+/// Writes to standard output, ignoring a reader that has gone away.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 /// Prints a one-line usage error on stderr and gives the usage exit code.

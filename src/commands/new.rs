@@ -53,8 +53,8 @@ pub fn run(cli: &Cli, args: &NewArgs) -> u8 {
     let text = template(&id, args, prefecture);
     match write_new(&path, &text) {
         Ok(()) => {
-            println!("wrote {}", path.display());
-            println!("次に: ファイルを編集し、`jirei check` で確認してください。");
+            out!("wrote {}", path.display());
+            out!("次に: ファイルを編集し、`jirei check` で確認してください。");
             exit::OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => usage_error(&format!(

@@ -136,7 +136,7 @@ pub fn run_index(cli: &Cli, args: &IndexArgs) -> u8 {
             } else {
                 "index is current:"
             };
-            println!(
+            out!(
                 "{verb} {} cases in {:.2} s",
                 index.num_docs(),
                 started.elapsed().as_secs_f64()
@@ -182,11 +182,11 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> u8 {
     };
     if args.json {
         match serde_json::to_string_pretty(&response) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => out!("{json}"),
             Err(e) => return usage_error(&format!("cannot write JSON: {e}")),
         }
     } else {
-        print!(
+        out_raw!(
             "{}",
             super::search_output::render(&response, &config, cli.color.for_stdout())
         );
