@@ -142,3 +142,27 @@ fn bad_queries_and_filters_exit_2_with_a_message() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn build_refreshes_the_search_index_and_an_edit_invalidates_it() {
+    let root = copy_collection();
+    let out = jirei(root.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("search index rebuilt: 85 cases"));
+    let current = jirei(root.path(), &["index"]);
+    assert!(String::from_utf8_lossy(&current.stdout).contains("index is current"));
+
+    let path = root.path().join("cases/3-34-kimitsu.md");
+    let text = std::fs::read_to_string(&path).expect("case");
+    std::fs::write(
+        &path,
+        text.replacen("ドローン", "無人航空機（ドローン）と橋梁点検ロボット", 1),
+    )
+    .expect("edit");
+    let hits = json(root.path(), &["橋梁点検ロボット"]);
+    assert_eq!(
+        ids(&hits).first().map(String::as_str),
+        Some("3-34-kimitsu"),
+        "the edit is searchable at once"
+    );
+}

@@ -57,12 +57,42 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
     };
-    match site::build(&corpus.cases, &config, &options) {
-        Ok(report) => {
-            print_summary(&report, &corpus.diagnostics, started);
+    let report = match site::build(&corpus.cases, &config, &options) {
+        Ok(report) => report,
+        Err(e) => return report_failure(cli, e),
+    };
+    print_summary(&report, &corpus.diagnostics, started);
+    refresh_index(cli, corpus.cases)
+}
+
+/// Brings the search index used by `jirei search` up to date with the
+/// cases just published.
+fn refresh_index(cli: &Cli, cases: Vec<crate::case::Case>) -> u8 {
+    let started = Instant::now();
+    let analyzer = match super::search::analyzer_for(&cli.root) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("jirei: error: {e}");
+            return exit::INVALID;
+        }
+    };
+    match crate::index::ensure(&cli.root, &analyzer, || cases) {
+        Ok((index, freshness)) => {
+            let what = match freshness {
+                crate::index::Freshness::Rebuilt => "rebuilt",
+                crate::index::Freshness::Reused => "up to date",
+            };
+            out!(
+                "search index {what}: {} cases ({:.2} s)",
+                index.num_docs(),
+                started.elapsed().as_secs_f64()
+            );
             exit::OK
         }
-        Err(e) => report_failure(cli, e),
+        Err(e) => {
+            eprintln!("jirei: error: the site was built, but the search index failed: {e}");
+            exit::INVALID
+        }
     }
 }
 

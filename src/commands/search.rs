@@ -23,17 +23,22 @@ pub struct SearchArgs {
     /// Population band id (repeatable: any of them).
     #[arg(long)]
     pub band: Vec<String>,
+    /// Category (分類), e.g. 内部DX.
     #[arg(long)]
     pub category: Vec<String>,
+    /// Section (節) as written in the cases.
     #[arg(long)]
     pub section: Vec<String>,
+    /// Prefecture, full or short name (岡山県, 岡山).
     #[arg(long)]
     pub prefecture: Vec<String>,
     /// 北海道, 東北, 関東, 中部, 近畿, 中国, 四国, 九州・沖縄.
     #[arg(long)]
     pub region: Vec<String>,
+    /// Tag (事業内容ラベル), e.g. 窓口改革.
     #[arg(long)]
     pub tag: Vec<String>,
+    /// Vendor (サービス提供事業者) as written in the cases.
     #[arg(long)]
     pub vendor: Vec<String>,
     /// e.g. パッケージ／クラウド.
@@ -54,6 +59,7 @@ pub struct SearchArgs {
     /// Rank cases of organisations of about this population higher (e.g. 20000 or 2万).
     #[arg(long, value_name = "N", value_parser = parse_population)]
     pub near_population: Option<u64>,
+    /// Order of the results; numbers ascending, unknown values last.
     #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
     pub sort: SortOrder,
     /// How many results to show.

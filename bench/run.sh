@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmarks on synthetic corpora: check, build (site + index), cold search.
+# Usage: bench/run.sh [N ...]   (default: 1000 10000)
+# Prints a Markdown table of wall time (median of 3 runs) and peak RSS.
+# Needs GNU time (/usr/bin/time, Debian package `time`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+
+cargo build --release --quiet --bin jirei --example gen_corpus
+jirei=target/release/jirei
+gen=target/release/examples/gen_corpus
+out=bench/out
+mkdir -p "$out"
+
+# median_of_3 CMD...: prints "seconds peak_kb" (median wall time, max RSS).
+median_of_3() {
+  local times=() rss=0
+  for _ in 1 2 3; do
+    local line
+    line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    times+=("${line% *}")
+    local kb=${line#* }
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)" "$rss"
+}
+
+row() { # label N seconds kb
+  printf '| %s | %s | %s s | %s MB |\n' "$1" "$2" "$3" "$(( $4 / 1024 ))"
+}
+
+echo "| step | cases | wall (median of 3) | peak RSS |"
+echo "|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  dir="$out/corpus-$n"
+  [ -d "$dir/cases" ] || "$gen" --n "$n" --seed 1 --out "$dir" >/dev/null
+  read -r s kb < <(median_of_3 "$jirei" --root "$dir" check)
+  row "jirei check" "$n" "$s" "$kb"
+  # A full build: site + search index from scratch each run.
+  read -r s kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --out '$dir/public'")
+  row "jirei build (site + index, from scratch)" "$n" "$s" "$kb"
+  read -r s kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' index")
+  row "jirei index (from scratch)" "$n" "$s" "$kb"
+  for q in 書かない窓口 "RPA 削減" かかないまどぐち; do
+    read -r s kb < <(median_of_3 "$jirei" --root "$dir" search "$q" --json)
+    row "jirei search \"$q\" (cold process)" "$n" "$s" "$kb"
+  done
+  read -r s kb < <(median_of_3 "$jirei" --root "$dir" search "" --band 10k-50k --sort population --json)
+  row "jirei search (browse a band, sorted)" "$n" "$s" "$kb"
+done
