@@ -26,6 +26,8 @@ pub enum AmountKind {
     Undisclosed,
     /// －: no cost of this kind.
     None,
+    /// 算定不可: the municipality says it cannot be calculated.
+    NotCalculable,
 }
 
 /// An amount of money in thousands of yen (千円), the unit of the MIC tables.
@@ -44,6 +46,10 @@ pub struct AmountError(String);
 impl Amount {
     pub const NONE: Amount = Amount {
         kind: AmountKind::None,
+        thousand_yen: None,
+    };
+    pub const NOT_CALCULABLE: Amount = Amount {
+        kind: AmountKind::NotCalculable,
         thousand_yen: None,
     };
     pub const UNDISCLOSED: Amount = Amount {
@@ -69,6 +75,7 @@ impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.kind, self.thousand_yen) {
             (AmountKind::Undisclosed, _) => f.write_str("非公表"),
+            (AmountKind::NotCalculable, _) => f.write_str("算定不可"),
             (AmountKind::None, _) | (_, None) => f.write_str("－"),
             (AmountKind::Approximate, Some(k)) => write!(f, "約{}千円", group_digits(k)),
             (AmountKind::Exact, Some(k)) => write!(f, "{}千円", group_digits(k)),
@@ -102,6 +109,9 @@ impl FromStr for Amount {
         let text = strip_tax_note(text);
         if text.contains("非公表") || text.contains("非公開") {
             return Ok(Amount::UNDISCLOSED);
+        }
+        if text.contains("算定不可") || text.contains("算出不可") {
+            return Ok(Amount::NOT_CALCULABLE);
         }
         let bare = text.trim_end_matches('円');
         if bare.is_empty() && !text.is_empty() || NONE_MARKS.contains(&bare) || bare == "0" && text.ends_with('円') {
@@ -203,6 +213,8 @@ mod tests {
         assert_eq!(parse("－円").unwrap(), Amount::NONE);
         assert_eq!(parse("-").unwrap(), Amount::NONE);
         assert_eq!(parse("—").unwrap(), Amount::NONE);
+        assert_eq!(parse("(算定不可)").unwrap(), Amount::NOT_CALCULABLE);
+        assert_eq!(Amount::NOT_CALCULABLE.to_string(), "算定不可");
     }
 
     #[test]

@@ -273,10 +273,10 @@ fn read_amount(side: &mut CostSide, text: &str) {
     side.amount = amount(text);
 }
 
-/// Parses a printed amount; `(算定不可)` and `(※別添)` are not amounts.
+/// Parses a printed amount; `(※別添)` (see attachment) is not one.
 pub fn amount(text: &str) -> Option<Amount> {
     let t = text.trim();
-    if t.contains("算定不可") || t.contains("別添") || t.is_empty() {
+    if t.contains("別添") || t.is_empty() {
         return None;
     }
     t.parse::<Amount>().ok()
