@@ -44,16 +44,7 @@ pub struct Fields {
 }
 
 /// Facet dimensions: the name used in filters, JSON and `jirei.toml`.
-pub const FACETS: [&str; 8] = [
-    "band",
-    "category",
-    "section",
-    "prefecture",
-    "region",
-    "tags",
-    "vendors",
-    "operation_mode",
-];
+pub use crate::config::FACET_FIELDS as FACETS;
 
 /// Weights of the word fields: title > point > tags > names > body.
 pub const WORD_WEIGHTS: [(&str, f32); 5] = [
