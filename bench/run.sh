@@ -43,7 +43,7 @@ for n in "${sizes[@]}"; do
   row "jirei build (site + index, from scratch)" "$n" "$s" "$kb"
   read -r s kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' index")
   row "jirei index (from scratch)" "$n" "$s" "$kb"
-  bytes=$(cat "$dir"/cases/*.md | wc -c)
+  bytes=$(find "$dir/cases" -name '*.md' -print0 | xargs -0 cat | wc -c)
   awk -v b="$bytes" -v s="$s" -v n="$n" 'BEGIN { printf "| index throughput | %d | %.1f MB/s, %.0f cases/s (%.1f MB of Markdown) | |\n", n, b/1e6/s, n/s, b/1e6 }' 
   for q in 書かない窓口 "RPA 削減" かかないまどぐち; do
     read -r s kb < <(median_of_3 "$jirei" --root "$dir" search "$q" --json)
