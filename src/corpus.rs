@@ -160,6 +160,10 @@ pub fn read_case_text(path: &Path) -> Result<String, Diagnostic> {
 /// say where the first bad byte is.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::error(path, 0, 0, "the file is UTF-16")
+            .with_help("save it as UTF-8 (in Notepad: 名前を付けて保存 → 文字コード UTF-8)"));
+    }
     if let Some(offset) = bytes.iter().position(|b| *b == 0) {
         return Err(Diagnostic::error(
             path,

@@ -222,6 +222,12 @@ pub fn explain_serde_message(raw: &str) -> (String, Option<String>) {
         let help = "add this key; `jirei new` writes a template with every key explained";
         return (format!("the required key `{field}` is missing"), Some(help.to_string()));
     }
+    if raw == "expected string scalar" {
+        return (
+            "expected a text value here".to_string(),
+            Some("write plain text (quote it if it contains `:` or `#`)".to_string()),
+        );
+    }
     let message = raw.replace("invalid type: ", "wrong type: ");
     if raw.contains("unknown variant") {
         return (

@@ -63,6 +63,19 @@ fn check_reports_every_broken_file_in_one_run_and_exits_1() {
         ("cases/missing-title.md", 7, "required key `title`"),
         ("cases/bad-lead-time.md", 10, "not a duration"),
         ("cases/bad-indentation.md", 6, "not a number of persons"),
+        ("cases/tab-indentation.md", 5, "a tab is used for indentation"),
+        ("cases/duplicate-key.md", 9, "the key `title` appears twice"),
+        ("cases/yaml-alias-bomb.md", 2, "expected a text value"),
+        ("cases/negative-population.md", 6, "not a number of persons"),
+        ("cases/impossible-as-of-date.md", 8, "not a day of the calendar"),
+        ("cases/unknown-operation-mode.md", 9, "unknown variant `SaaS`"),
+        ("cases/misspelt-tax.md", 10, "unknown variant `税込み`"),
+        ("cases/empty-title.md", 2, "`title` is empty"),
+        ("cases/uppercase-id.md", 9, "not a valid id"),
+        ("cases/milestone-without-event.md", 11, "required key `event`"),
+        ("cases/kind-contradicts-name.md", 2, "is not the prefecture"),
+        ("cases/utf16.md", 0, "UTF-16"),
+        ("cases/fractional-amount.md", 10, "not a whole number of 千円"),
     ];
     for (path, line, message) in expect {
         assert!(
@@ -91,7 +104,7 @@ fn human_output_has_location_snippet_caret_and_hint() {
         "{text}"
     );
     assert!(
-        text.contains("checked 21 case files: 1 valid, 21 errors, 0 warnings"),
+        text.contains("checked 34 case files: 1 valid, 34 errors, 0 warnings"),
         "{text}"
     );
     assert!(!text.contains('\x1b'));

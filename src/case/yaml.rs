@@ -9,6 +9,9 @@ use crate::diagnostic::{Diagnostic, explain_serde_message};
 
 /// Deserializes `yaml`, which starts at 1-based line `first_line` of the file.
 pub(crate) fn from_str<T: DeserializeOwned>(path: &Path, yaml: &str, first_line: usize) -> Result<T, Diagnostic> {
+    if let Some(d) = tab_indentation(path, yaml, first_line) {
+        return Err(d);
+    }
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
     // `code: 070009` must stay the text "070009", not a number.
@@ -23,7 +26,10 @@ fn to_diagnostic(path: &Path, err: &serde_saphyr::Error, first_line: usize) -> D
         _ => (first_line, 0),
     };
     let raw = plain_message(&err.without_snippet().to_string());
-    let (message, help) = if raw.contains("expected struct FrontMatter") || raw == "expected mapping start" {
+    let (message, help) = if let Some(key) = duplicate_key(&raw) {
+        let help = "a key may appear only once; remove or merge the repeated one";
+        (format!("the key `{key}` appears twice"), Some(help.to_string()))
+    } else if raw.contains("expected struct FrontMatter") || raw == "expected mapping start" {
         let help = "the front matter is a list of `key: value` lines (title:, organization: …)";
         (
             "the front matter is not a set of keys".to_string(),
@@ -37,6 +43,26 @@ fn to_diagnostic(path: &Path, err: &serde_saphyr::Error, first_line: usize) -> D
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
     }
+}
+
+/// `duplicate mapping key: title, set DuplicateKeyPolicy…` → `title`.
+fn duplicate_key(raw: &str) -> Option<&str> {
+    let rest = raw.strip_prefix("duplicate mapping key: ")?;
+    Some(rest.split(", set ").next().unwrap_or(rest).trim())
+}
+
+/// YAML forbids tabs in indentation; editors insert them silently, and the
+/// parser's own message ("while scanning a plain scalar, found a tab")
+/// points elsewhere. Report the first one ourselves.
+fn tab_indentation(path: &Path, yaml: &str, first_line: usize) -> Option<Diagnostic> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        indent.find('\t').map(|at| {
+            let column = indent[..at].chars().count() + 1;
+            Diagnostic::error(path, first_line + i, column, "a tab is used for indentation")
+                .with_help("YAML indentation must be spaces; replace the tab with spaces (two per level)")
+        })
+    })
 }
 
 /// Drops the location the parser appends (we print our own) and serde's
