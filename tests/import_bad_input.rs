@@ -3,8 +3,8 @@
 
 use jirei::import::{ImportError, mic, write_cases};
 
-const SEED: &str = "/work/shared/seeds/003_b7b77d4349d817ea.txt";
-const OTHER: &str = "/work/shared/seeds/001_f432d9fa93d6ee36.txt";
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/003_b7b77d4349d817ea.txt");
+const OTHER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/001_f432d9fa93d6ee36.txt");
 
 #[test]
 fn empty_input_is_an_error() {
@@ -24,9 +24,8 @@ fn shift_jis_bytes_are_rejected_with_a_conversion_hint() {
 
 #[test]
 fn another_publication_is_not_imported() {
-    let Ok(text) = std::fs::read_to_string(OTHER) else {
-        return;
-    };
+    let text =
+        std::fs::read_to_string(OTHER).expect("the seed documents must be in ../shared/seeds beside the repository");
     let err = mic::import(&text).expect_err("not the MIC collection");
     assert!(matches!(err, ImportError::NotMic { .. }), "{err:?}");
     assert!(err.to_string().contains("自治体DX推進参考事例集"), "{err}");
@@ -40,9 +39,8 @@ fn random_text_is_not_imported() {
 
 #[test]
 fn a_file_cut_in_the_middle_reports_the_missing_cases() {
-    let Ok(text) = std::fs::read_to_string(SEED) else {
-        return;
-    };
+    let text =
+        std::fs::read_to_string(SEED).expect("the seed documents must be in ../shared/seeds beside the repository");
     let cut = text.find("\n21 77業務にRPA").expect("case 3-21 in the seed");
     let err = mic::import(&text[..cut]).expect_err("truncated");
     let message = err.to_string();
@@ -53,9 +51,8 @@ fn a_file_cut_in_the_middle_reports_the_missing_cases() {
 
 #[test]
 fn a_file_cut_inside_the_last_case_is_truncated_too() {
-    let Ok(text) = std::fs::read_to_string(SEED) else {
-        return;
-    };
+    let text =
+        std::fs::read_to_string(SEED).expect("the seed documents must be in ../shared/seeds beside the repository");
     let start = text
         .find("\n47 Web会議で移動時間を大幅削減し行政サービスを向上【")
         .expect("case 3-47");
@@ -66,9 +63,8 @@ fn a_file_cut_inside_the_last_case_is_truncated_too() {
 
 #[test]
 fn every_prefix_of_the_document_is_handled_without_panicking() {
-    let Ok(text) = std::fs::read_to_string(SEED) else {
-        return;
-    };
+    let text =
+        std::fs::read_to_string(SEED).expect("the seed documents must be in ../shared/seeds beside the repository");
     let mut cut = 0;
     while cut < text.len() {
         let end = (0..4)
@@ -98,9 +94,8 @@ fn a_failed_import_leaves_the_cases_directory_untouched() {
 
 #[test]
 fn existing_cases_are_not_overwritten_without_force() {
-    let Ok(text) = std::fs::read_to_string(SEED) else {
-        return;
-    };
+    let text =
+        std::fs::read_to_string(SEED).expect("the seed documents must be in ../shared/seeds beside the repository");
     let files = mic::import(&text).expect("import").files();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("cases");

@@ -120,11 +120,11 @@ fn item_and_amount_on_separate_lines_are_joined() {
 }
 
 #[test]
-fn amounts_that_cannot_be_stated_are_kept_as_printed() {
+fn amounts_that_cannot_be_calculated_are_kept_as_such() {
     let cost =
         parse(&["イニシャルコスト ※税抜\t約160,000千円\tランニングコスト(1年あたり) ※税抜\t(算定不可)"]).expect("cost");
     let running = cost.running.expect("running");
-    assert_eq!(running.amount, None);
+    assert_eq!(running.amount, Some(Amount::NOT_CALCULABLE));
     assert_eq!(running.printed, "(算定不可)");
 }
 
