@@ -26,8 +26,11 @@ fn a_killed_build_never_leaves_a_half_written_output() {
     for i in 10..800 {
         write_case(&cases, i, &mut rng);
     }
-    // Time a whole build (builds are reproducible, so this is also what
-    // any completed build writes), then kill builds at fractions of that time.
+    // A first build also creates the search index, which later builds
+    // reuse; then time a whole build (builds are reproducible, so this is
+    // also what any completed build writes), and kill builds at fractions
+    // of that time.
+    assert!(build(&root, &tmp.path().join("warm-up"), &[]).status.success());
     let timed = std::time::Instant::now();
     let complete_out = tmp.path().join("complete");
     assert!(build(&root, &complete_out, &[]).status.success());
