@@ -450,3 +450,28 @@ fn page_weights_are_small() {
     }
     println!("transfer sizes (HTTP, cache off):\n{}", report.join("\n"));
 }
+
+#[test]
+fn the_tab_types_presses_keys_clicks_and_waits_with_a_timeout() {
+    // The helpers the search page's tests will use, on a page made here.
+    let mut tab = tab();
+    tab.evaluate(
+        "document.body.innerHTML = '<input id=q><button id=b type=button>go</button><p id=out></p>'; \
+         const [q, b, out] = ['q', 'b', 'out'].map(id => document.getElementById(id)); \
+         q.addEventListener('keydown', e => { if (e.key === 'Enter') out.textContent = 'enter:' + q.value; }); \
+         b.addEventListener('click', () => setTimeout(() => out.dataset.state = 'ready', 100)); true",
+    )
+    .expect("set up the page");
+    tab.type_text("#q", "書かない窓口").expect("type");
+    tab.press_key("Enter").expect("press Enter");
+    tab.wait_until("document.getElementById('out').textContent === 'enter:書かない窓口'")
+        .expect("the typed text and Enter arrive");
+    tab.click("#b").expect("click");
+    tab.wait_for_selector("[data-state='ready']")
+        .expect("the delayed state appears");
+    tab.set_timeout(Duration::from_millis(300));
+    let error = tab
+        .wait_for_selector("#never")
+        .expect_err("waiting for nothing times out");
+    assert!(error.to_string().contains("timed out after 0.3 s"), "{error}");
+}
