@@ -48,6 +48,7 @@ fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
                 && !url.ends_with(".csv")
                 && !url.ends_with(".json")
                 && !url.ends_with(".js")
+                && !url.ends_with(".svg")
             {
                 problems.push(format!(
                     "{}: {url} does not name a file (breaks on file://)",

@@ -25,7 +25,7 @@ macro_rules! builtin {
 }
 
 /// The built-in theme, by path below `themes/default/`.
-const BUILTIN: [(&str, &str); 12] = builtin![
+const BUILTIN: [(&str, &str); 13] = builtin![
     "templates/base.html",
     "templates/index.html",
     "templates/case.html",
@@ -38,6 +38,7 @@ const BUILTIN: [(&str, &str); 12] = builtin![
     "templates/partials/cost_item.html",
     "static/style.css",
     "static/print.css",
+    "static/favicon.svg",
 ];
 
 /// One file of the theme.

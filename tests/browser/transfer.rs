@@ -1,0 +1,76 @@
+//! How many bytes a page load transfers: the sum of `encodedDataLength`
+//! (headers and body as received) over every request of a fresh tab with
+//! the cache disabled.
+
+use std::time::Duration;
+
+use super::chromium::Browser;
+use super::logs::Request;
+use super::{Result, env};
+
+/// How long the network must stay quiet for a load to count as finished.
+const QUIET: Duration = Duration::from_millis(300);
+
+/// What one page load transferred.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    pub url: String,
+    /// Bytes received, headers included.
+    pub total_bytes: u64,
+    pub requests: Vec<Request>,
+}
+
+impl Transfer {
+    /// Loads `url` in a new tab with the cache off; once it has loaded and,
+    /// with `ready_selector`, an element matches it, waits for the network
+    /// to be idle and adds up what was received.
+    pub fn measure(browser: &Browser, url: &str, ready_selector: Option<&str>) -> Result<Transfer> {
+        let mut tab = browser.new_tab()?;
+        tab.disable_cache(true)?;
+        tab.clear_logs()?;
+        tab.navigate(url)?;
+        if let Some(selector) = ready_selector {
+            tab.wait_for_selector(selector)?;
+        }
+        tab.wait_for_network_idle(QUIET)?;
+        let network = &tab.logs()?.network;
+        Ok(Transfer {
+            url: url.to_string(),
+            total_bytes: network.total_bytes(),
+            requests: network.requests.clone(),
+        })
+    }
+
+    /// One line per request and the total, for the test output.
+    pub fn report(&self) -> String {
+        let mut lines: Vec<String> = self
+            .requests
+            .iter()
+            .map(|r| {
+                format!(
+                    "  {:>8} B  {} {}",
+                    r.encoded_bytes.unwrap_or(0),
+                    r.resource_type,
+                    r.url.rsplit_once("/portal/dx/").map(|(_, p)| p).unwrap_or(&r.url)
+                )
+            })
+            .collect();
+        lines.push(format!("  {:>8} B  total for {}", self.total_bytes, self.url));
+        lines.join("\n")
+    }
+}
+
+/// Bytes transferred by a first search: loads `url` (the search page with
+/// a query, such as `…/search/index.html?q=窓口` on the test server) in a
+/// fresh tab with an empty cache, waits until the page marks itself ready
+/// with an element matching `[data-state="ready"]` (the search page sets
+/// it once the results of the first query are shown) and the network is
+/// idle, and returns the total of `encodedDataLength` over all requests,
+/// the page itself included.
+///
+/// For the search page's budget test: the first search must load at most
+/// 100 KB (`assert!(first_search_bytes(&url)? <= 100 * 1024)`). Uses the
+/// test binary's shared browser ([`env`]).
+pub fn first_search_bytes(url: &str) -> Result<u64> {
+    Transfer::measure(&env().browser, url, Some("[data-state=\"ready\"]")).map(|t| t.total_bytes)
+}
