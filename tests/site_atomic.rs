@@ -27,17 +27,19 @@ fn a_killed_build_never_leaves_a_half_written_output() {
         write_case(&cases, i, &mut rng);
     }
     // A first build also creates the search index, which later builds
-    // reuse; then time a whole build (builds are reproducible, so this is
-    // also what any completed build writes), and kill builds at fractions
-    // of that time.
+    // reuse. Builds are reproducible, so `complete` is what any completed
+    // build writes.
     assert!(build(&root, &tmp.path().join("warm-up"), &[]).status.success());
-    let timed = std::time::Instant::now();
     let complete_out = tmp.path().join("complete");
     assert!(build(&root, &complete_out, &[]).status.success());
-    let full = timed.elapsed().as_millis() as u64;
     let complete = snapshot(&complete_out);
-    let mut killed_while_writing = false;
-    for delay_ms in [20, 40, 55, 70, 85, 95].map(|percent| full * percent / 100) {
+    // The staging folder of one build is named after its process id.
+    let staging_of = |pid: u32| tmp.path().join(format!(".public.staging-{pid}"));
+    let mut killed_while_writing = 0;
+    // Kill right away, then at moments after the staging folder appears:
+    // timing-independent, so a loaded machine cannot make kills miss the
+    // writing phase.
+    for delay_ms in [None, Some(0), Some(2), Some(10), Some(30), Some(80)] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_jirei"))
             .args([
                 "build",
@@ -49,22 +51,32 @@ fn a_killed_build_never_leaves_a_half_written_output() {
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("spawn");
-        std::thread::sleep(Duration::from_millis(delay_ms));
+        if let Some(delay) = delay_ms {
+            let waiting = std::time::Instant::now();
+            while !staging_of(child.id()).exists() && child.try_wait().expect("poll").is_none() {
+                assert!(
+                    waiting.elapsed() < Duration::from_secs(120),
+                    "the build never started writing"
+                );
+                std::thread::sleep(Duration::from_micros(500));
+            }
+            std::thread::sleep(Duration::from_millis(delay));
+        }
+        let pid = child.id();
         let _ = child.kill();
         let _ = child.wait();
-        killed_while_writing |= fs::read_dir(tmp.path())
-            .expect("ls")
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with(".public.staging-"));
+        if staging_of(pid).exists() {
+            killed_while_writing += 1;
+        }
         let now = snapshot(&out);
         assert!(
             now == before || now == complete,
-            "after {delay_ms} ms: a partial output"
+            "killed after {delay_ms:?} ms of writing: a partial output"
         );
     }
     assert!(
-        killed_while_writing,
-        "no kill hit the writing phase; raise the number of cases"
+        killed_while_writing >= 3,
+        "only {killed_while_writing} kills hit the writing phase; raise the number of cases"
     );
     // The next build cleans up after the killed ones.
     assert!(build(&root, &out, &[]).status.success());
