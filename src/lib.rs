@@ -14,5 +14,6 @@ pub mod corpus;
 pub mod diagnostic;
 pub mod import;
 pub mod index;
+pub mod lock;
 pub mod search;
 pub mod site;
