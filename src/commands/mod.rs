@@ -23,6 +23,7 @@ pub mod import;
 pub mod new;
 pub mod search;
 mod search_output;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -71,6 +72,8 @@ pub enum Command {
     Index(search::IndexArgs),
     /// Publish the cases as a static site (public/ by default).
     Build(build::BuildArgs),
+    /// Preview the site with live reload and a JSON search API.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,6 +103,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Search(args) => search::run(&cli, args),
         Command::Index(args) => search::run_index(&cli, args),
         Command::Build(args) => build::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     };
     ExitCode::from(code)
 }
