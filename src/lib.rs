@@ -6,7 +6,7 @@
 //! [`import`] turns publications into case files; [`config`] and
 //! [`diagnostic`] are shared by all layers. [`serve`] (the only
 //! asynchronous module: axum on tokio) previews the site with live reload
-//! and a JSON API;
+//! and a JSON API; [`export`] writes the collection for OpenSearch;
 //! [`lock`] keeps two builds of one collection from running at once.
 
 pub mod analysis;
@@ -15,6 +15,7 @@ pub mod commands;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;
+pub mod export;
 pub mod import;
 pub mod index;
 pub mod lock;

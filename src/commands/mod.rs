@@ -19,6 +19,7 @@ macro_rules! out_raw {
 
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod import;
 pub mod new;
 pub mod search;
@@ -74,6 +75,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Preview the site with live reload and a JSON search API.
     Serve(serve::ServeArgs),
+    /// Write the collection for another search engine (OpenSearch).
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Index(args) => search::run_index(&cli, args),
         Command::Build(args) => build::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
     };
     ExitCode::from(code)
 }
