@@ -18,8 +18,11 @@ mkdir -p "$out"
 median_of_3() {
   local times=() rss=0
   for _ in 1 2 3; do
-    local line
-    line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    local line stats
+    stats=$(mktemp)
+    /usr/bin/time -f "%e %M" -o "$stats" "$@" >/dev/null 2>&1 || true
+    line=$(tail -1 "$stats")
+    rm -f "$stats"
     times+=("${line% *}")
     local kb=${line#* }
     [ "$kb" -gt "$rss" ] && rss=$kb

@@ -5,7 +5,7 @@
 //! as it was on any failure.
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
@@ -13,6 +13,7 @@ use super::{Cli, exit};
 use crate::config::Config;
 use crate::corpus;
 use crate::diagnostic::{Diagnostic, display_path, summary};
+use crate::lock::BuildLock;
 use crate::site::output::OutputError;
 use crate::site::{self, BuildError, BuildOptions, BuildReport};
 
@@ -30,10 +31,23 @@ pub struct BuildArgs {
     /// Include cases marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// How long to wait, in seconds, while another jirei process builds
+    /// the same collection (see `.jirei-cache/build.lock`).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub wait: u64,
 }
 
 pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     let started = Instant::now();
+    let _lock = match BuildLock::acquire(&cli.root, "jirei build", Duration::from_secs(args.wait), |holder| {
+        eprintln!("jirei: waiting for another jirei process ({holder}) building this collection…")
+    }) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("jirei: build failed: {e}");
+            return exit::INVALID;
+        }
+    };
     let config = match Config::load(&cli.root) {
         Ok(config) => config,
         Err(d) => {

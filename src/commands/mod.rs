@@ -19,10 +19,12 @@ macro_rules! out_raw {
 
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod import;
 pub mod new;
 pub mod search;
 mod search_output;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -71,6 +73,10 @@ pub enum Command {
     Index(search::IndexArgs),
     /// Publish the cases as a static site (public/ by default).
     Build(build::BuildArgs),
+    /// Preview the site with live reload and a JSON search API.
+    Serve(serve::ServeArgs),
+    /// Write the collection for another search engine (OpenSearch).
+    Export(export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,6 +106,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Search(args) => search::run(&cli, args),
         Command::Index(args) => search::run_index(&cli, args),
         Command::Build(args) => build::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,242 @@
+//! The fast path of a rebuild: one edited case that keeps its place in
+//! the site.
+//!
+//! A full build renders every page (at 10,000 cases, seconds). But other
+//! pages show a case only through its row
+//! ([`CaseSummary`](crate::site::model::CaseSummary): title, point,
+//! organisation, population, costs, lead time, dates) and through its
+//! *place*: the facet values it is listed under and the inputs of the
+//! similar-case scores and of the orders (category, section, tags, vendors,
+//! band, population, prefecture, organisation, updated). When an edited
+//! case keeps its id, draft flag and place, serve updates the kept
+//! [`Collection`] in place and rewrites:
+//! - if the row is unchanged too (the body, contact, effects, notes, links:
+//!   most edits), only the case's page;
+//! - otherwise the pages that show the row: the case's page, the pages
+//!   listing it as similar, the home page if it is among the newest, the
+//!   all-cases tables and the pages of its facet values;
+//! - then, after the browsers were told to reload, `cases.json` and
+//!   `cases.csv`, which carry every field ([`SiteModel::write_exports`]).
+//!
+//! Any other edit (a new, removed or renamed case, a changed tag, band or
+//! population, several files at once, the theme or the config) takes the
+//! full build. `tests/serve_incremental.rs` checks that the fast path writes
+//! exactly the files a full build would: a new output of `site::build`
+//! must be added here too, or that test fails.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::case::Case;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::site::collection::{Collection, NEWEST_ON_HOME, Settings};
+use crate::site::context::ContextBuilder;
+use crate::site::model::CaseView;
+use crate::site::pages::{self, Page, PageContent};
+use crate::site::render::Renderer;
+use crate::site::theme::Theme;
+use crate::site::{export, markdown};
+
+/// The base URL of the preview: the site is served from `/`.
+pub const BASE_URL: &str = "/";
+
+/// What a full build computed, kept for fast rebuilds.
+pub struct SiteModel {
+    pub collection: Collection,
+    renderer: Renderer,
+    pages: Vec<Page>,
+    /// Case id → index in `collection.cases`.
+    positions: HashMap<String, usize>,
+    /// The exports on disk are older than the model.
+    exports_stale: bool,
+}
+
+/// Why the fast path does not apply.
+#[derive(Debug)]
+pub enum NotFast {
+    /// The edit changes more than the case's page: build everything.
+    Shape,
+    /// The templates failed (should not happen with templates that built).
+    Template(Diagnostic),
+    Io(std::io::Error),
+    Export(String),
+}
+
+impl SiteModel {
+    /// Derives the model of `cases` (sorted by id) as a full build does.
+    pub fn new(root: &Path, cases: &[Case], config: &Config, drafts: bool) -> Result<SiteModel, Diagnostic> {
+        let settings = Settings::new(config, Some(BASE_URL), drafts)
+            .map_err(|m| Diagnostic::error(root.join(crate::config::CONFIG_FILE), 0, 0, m))?;
+        let theme = Theme::load(root)?;
+        let collection = Collection::build(cases, config, settings);
+        let renderer = Renderer::new(&theme, ContextBuilder::new(&collection).globals())?;
+        let pages = pages::plan(&collection);
+        let positions = collection
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        Ok(SiteModel {
+            collection,
+            renderer,
+            pages,
+            positions,
+            exports_stale: false,
+        })
+    }
+
+    /// Whether `case` is published in this site.
+    pub fn publishes(&self, id: &str) -> bool {
+        self.positions.contains_key(id)
+    }
+
+    /// The API record of every case: its `cases.json` entry.
+    pub fn records(&self) -> HashMap<String, Value> {
+        self.collection
+            .cases
+            .iter()
+            .map(|view| (view.id.clone(), record(view)))
+            .collect()
+    }
+
+    /// Applies an edit of `old` into `new` (same id) to the site in `out`,
+    /// if the case keeps its place in the site. Returns the case's new
+    /// record and how many pages were rewritten.
+    pub fn apply(&mut self, old: &Case, new: &Case, config: &Config, out: &Path) -> Result<(Value, usize), NotFast> {
+        if old.id != new.id || old.front.draft != new.front.draft {
+            return Err(NotFast::Shape);
+        }
+        let Some(&i) = self.positions.get(&new.id) else {
+            return Err(NotFast::Shape);
+        };
+        let view = CaseView::build(new, &self.collection.facets, &config.bands);
+        let (old_place, old_row) = shape(old, &self.collection.cases[i]);
+        let (new_place, new_row) = shape(new, &view);
+        if old_place != new_place {
+            return Err(NotFast::Shape);
+        }
+        let summary = view.summary();
+        let previous = (
+            std::mem::replace(&mut self.collection.cases[i], view),
+            std::mem::replace(&mut self.collection.bodies[i], markdown::render(&new.body)),
+            std::mem::replace(&mut self.collection.summaries[i], summary),
+        );
+        let pages = if old_row == new_row {
+            self.pages_of(|content| *content == PageContent::Case(i))
+        } else {
+            self.pages_showing(i)
+        };
+        let written = self.write_pages(&pages, out);
+        if written.is_err() {
+            // Keep the model equal to what is served.
+            (
+                self.collection.cases[i],
+                self.collection.bodies[i],
+                self.collection.summaries[i],
+            ) = previous;
+        }
+        written?;
+        Ok((record(&self.collection.cases[i]), pages.len()))
+    }
+
+    fn pages_of(&self, wanted: impl Fn(&PageContent) -> bool) -> Vec<Page> {
+        self.pages.iter().filter(|p| wanted(&p.content)).cloned().collect()
+    }
+
+    /// Every page that shows case `i`'s row: its own page, the pages of
+    /// cases listing it as similar, the home page if it is among the
+    /// newest, the tables, and the pages of its facet values.
+    fn pages_showing(&self, i: usize) -> Vec<Page> {
+        let c = &self.collection;
+        let newest = &c.newest[..c.newest.len().min(NEWEST_ON_HOME)];
+        self.pages_of(|content| match content {
+            PageContent::Home => newest.contains(&i),
+            PageContent::Case(j) => *j == i || c.similar[*j].contains(&i),
+            PageContent::Table(_) => true,
+            PageContent::FacetIndex(_) | PageContent::NotFound => false,
+            PageContent::FacetValue { kind, value, child } => {
+                let value = &c.facets.values(*kind)[*value];
+                let value = child.map_or(value, |ch| &value.children[ch]);
+                value.cases.contains(&i)
+            }
+        })
+    }
+
+    fn write_pages(&mut self, pages: &[Page], out: &Path) -> Result<(), NotFast> {
+        let contexts = ContextBuilder::new(&self.collection);
+        let renderer = &self.renderer;
+        pages.par_iter().try_for_each(|page| {
+            let html = renderer
+                .render(page.template, &contexts.page(page))
+                .map_err(NotFast::Template)?;
+            write_atomically(&out.join(&page.file), html.as_bytes()).map_err(NotFast::Io)
+        })?;
+        self.exports_stale = true;
+        Ok(())
+    }
+
+    /// Rewrites `cases.json` and `cases.csv` after fast rebuilds (they list
+    /// every case: at 10,000 cases this is most of a fast rebuild's work,
+    /// so it is done after the browsers were told to reload). Returns
+    /// whether anything was written.
+    pub fn write_exports(&mut self, out: &Path) -> Result<bool, NotFast> {
+        if !self.exports_stale {
+            return Ok(false);
+        }
+        let (json, csv) = rayon::join(|| export::json(&self.collection), || export::csv(&self.collection));
+        let json = json.map_err(|e| NotFast::Export(e.to_string()))?;
+        let csv = csv.map_err(|e| NotFast::Export(e.to_string()))?;
+        write_atomically(&out.join("cases.json"), &json).map_err(NotFast::Io)?;
+        write_atomically(&out.join("cases.csv"), &csv).map_err(NotFast::Io)?;
+        self.exports_stale = false;
+        Ok(true)
+    }
+}
+
+/// The `cases.json` entry of a case (with the preview's base URL).
+pub fn record(view: &CaseView) -> Value {
+    let mut value = serde_json::to_value(view).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert("url".to_string(), Value::String(format!("{BASE_URL}{}", view.href)));
+    }
+    value
+}
+
+/// What of a case other pages depend on: its place (facet values,
+/// similar-case scores, orders: a change rebuilds the site) and its row
+/// (shown in lists: a change rewrites the pages listing it).
+fn shape(case: &Case, view: &CaseView) -> (Value, Value) {
+    let place = json!({
+        "category": view.category.name,
+        "section": view.section.as_ref().map(|s| &s.name),
+        "tags": view.tags.iter().map(|t| &t.name).collect::<Vec<_>>(),
+        "vendors": view.vendors.iter().map(|v| &v.name).collect::<Vec<_>>(),
+        "band": case.band,
+        "population": case.population(),
+        "prefecture": case.prefecture.name(),
+        "kind": case.kind.label(),
+        "organization": case.full_organization_name(),
+        "updated": view.updated,
+        "draft": case.front.draft,
+    });
+    (place, serde_json::to_value(view.summary()).unwrap_or(Value::Null))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it, so a
+/// reader sees the old or the new file, never a partial one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&temp, bytes)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}

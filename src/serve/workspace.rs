@@ -1,0 +1,488 @@
+//! The collection as `jirei serve` holds it between rebuilds, and the
+//! rebuild itself (synchronous; it runs on its own thread).
+//!
+//! Serve keeps the latest parse of every case file and the set of cases the
+//! served site was built from. On a change only the changed files are read
+//! and parsed again. While any case is invalid (or two share an id) nothing
+//! is published: the previous site and index keep being served and the
+//! errors go to the browsers' overlay. Once every case is valid again, the
+//! difference to the built set is applied: one edited case through the
+//! [`fast`](super::fast) path when it can, otherwise a full site build; the
+//! search index is updated in place ([`index_update`](super::index_update)),
+//! or rebuilt when `jirei.toml` or `synonyms.toml` changed.
+//!
+//! Each rebuild holds the collection's [`BuildLock`], so a `jirei build`
+//! started meanwhile waits for it (and the other way round).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use rayon::prelude::*;
+
+use super::fast::{BASE_URL, NotFast, SiteModel};
+use super::index_update;
+use super::scan::{Parsed, differs, rescan, scan, valid_cases};
+use super::state::{ShownDiagnostic, Snapshot};
+use crate::analysis::Analyzer;
+use crate::case::Case;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::index::{self, Fingerprint, SearchIndex};
+use crate::lock::BuildLock;
+use crate::site::{self, BuildError, BuildOptions};
+
+/// How long a rebuild waits for another process's build.
+const LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// What changed on disk, as the watcher reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Files or folders below `cases/`.
+    pub cases: BTreeSet<PathBuf>,
+    /// `jirei.toml` or `synonyms.toml`.
+    pub config: bool,
+    /// Anything below `themes/`.
+    pub theme: bool,
+    /// Events were lost: read every case again.
+    pub everything: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.cases.is_empty() && !self.config && !self.theme && !self.everything
+    }
+}
+
+/// The result of applying changes.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing to publish (a file was saved unchanged).
+    Unchanged,
+    /// The site and index were updated.
+    Published {
+        changed: Vec<String>,
+        /// Whether only the pages showing the edited case were rewritten
+        /// (else the whole site).
+        fast: bool,
+        /// Pages rewritten.
+        pages: usize,
+        elapsed: Duration,
+    },
+    /// The edits cannot be published; the previous site stays.
+    Failed(Vec<ShownDiagnostic>),
+}
+
+/// The collection, its served site and its index.
+pub struct Workspace {
+    root: PathBuf,
+    out: PathBuf,
+    drafts: bool,
+    config: Config,
+    analyzer: Analyzer,
+    disk: BTreeMap<PathBuf, Parsed>,
+    /// What the served site and index were built from: path → (case, text).
+    built: BTreeMap<PathBuf, (Arc<Case>, Arc<str>)>,
+    model: Option<SiteModel>,
+    index: Arc<SearchIndex>,
+    records: Arc<HashMap<String, Bytes>>,
+    /// Pages of the last full build.
+    page_count: usize,
+    /// Files read since the last published rebuild.
+    pending: BTreeSet<PathBuf>,
+    /// A build failed (theme, config): the next rebuild must be full.
+    stale: bool,
+}
+
+impl Workspace {
+    /// Loads the collection of `root` (canonical), builds the site into
+    /// `out` and opens (or builds) the index. Invalid cases are left out,
+    /// and reported by [`Workspace::errors`].
+    pub fn open(root: &Path, out: &Path, drafts: bool) -> Result<Workspace, Box<ShownDiagnostic>> {
+        let shown = |d: &Diagnostic| Box::new(ShownDiagnostic::of(d, root, None));
+        let config = Config::load(root).map_err(|d| shown(&d))?;
+        let analyzer =
+            analyzer_for(root).map_err(|m| shown(&Diagnostic::error(root.join("synonyms.toml"), 0, 0, m)))?;
+        let _lock = lock(root)?;
+        let (disk, _) = scan(
+            &root.join("cases"),
+            &config.bands,
+            BTreeMap::new(),
+            &BTreeSet::new(),
+            true,
+        );
+        let cases = valid_cases(&disk);
+        let (index, _) = index::ensure(root, &analyzer, || cases.clone())
+            .map_err(|e| shown(&Diagnostic::error(root.join(index::CACHE_DIR), 0, 0, e.to_string())))?;
+        let mut workspace = Workspace {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            drafts,
+            config,
+            analyzer,
+            disk,
+            built: BTreeMap::new(),
+            model: None,
+            index: Arc::new(index),
+            records: Arc::new(HashMap::new()),
+            pending: BTreeSet::new(),
+            page_count: 0,
+            stale: true,
+        };
+        if let Err(errors) = workspace.full_site(&cases) {
+            let fallback = || shown(&Diagnostic::error(root, 0, 0, "the site could not be built"));
+            return Err(errors.into_iter().next().map(Box::new).unwrap_or_else(fallback));
+        }
+        workspace.built = workspace.valid_built();
+        workspace.stale = false;
+        Ok(workspace)
+    }
+
+    /// The collection's root (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// How many cases the served site was built from.
+    pub fn case_count(&self) -> usize {
+        self.built.len()
+    }
+
+    /// What the handlers serve now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            index: self.index.clone(),
+            config: Arc::new(self.config.clone()),
+            cases: self.records.clone(),
+        }
+    }
+
+    /// Invalid cases and duplicate ids, as the overlay shows them.
+    pub fn errors(&self) -> Vec<ShownDiagnostic> {
+        let mut errors = Vec::new();
+        let mut first: HashMap<&str, &Path> = HashMap::new();
+        for (path, parsed) in &self.disk {
+            match parsed {
+                Parsed::Invalid { diagnostics, text } => errors.extend(
+                    diagnostics
+                        .iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| ShownDiagnostic::of(d, &self.root, text.as_deref())),
+                ),
+                Parsed::Valid { case, .. } => match first.get(case.id.as_str()) {
+                    Some(other) => {
+                        let other = crate::diagnostic::display_path(&self.root, other);
+                        let d = Diagnostic::error(
+                            path,
+                            0,
+                            0,
+                            format!("the id `{}` is already used by {}", case.id, other.display()),
+                        )
+                        .with_help("every case needs its own id: change `id:` or the file name");
+                        errors.push(ShownDiagnostic::of(&d, &self.root, None));
+                    }
+                    None => {
+                        first.insert(&case.id, path);
+                    }
+                },
+            }
+        }
+        errors
+    }
+
+    /// Applies what changed on disk.
+    pub fn apply(&mut self, changes: &Changes) -> Outcome {
+        let started = Instant::now();
+        // Taken before any file is read (on another thread, while they are):
+        // if a file changes after this, the fingerprint is stale and the CLI
+        // rebuilds the index (never the reverse).
+        let root = self.root.clone();
+        let fingerprint = std::thread::spawn(move || Fingerprint::of_collection(&root));
+        let mut phases = Phases::new(started);
+        let mut full = self.stale || changes.theme;
+        let mut reindex = false;
+        if changes.config {
+            let config = Config::load(&self.root);
+            let analyzer = analyzer_for(&self.root);
+            match (config, analyzer) {
+                (Ok(config), Ok(analyzer)) => {
+                    self.config = config;
+                    self.analyzer = analyzer;
+                }
+                (Err(d), _) => return Outcome::Failed(vec![ShownDiagnostic::of(&d, &self.root, None)]),
+                (_, Err(m)) => {
+                    let d = Diagnostic::error(self.root.join("synonyms.toml"), 0, 0, m);
+                    return Outcome::Failed(vec![ShownDiagnostic::of(&d, &self.root, None)]);
+                }
+            }
+            full = true;
+            reindex = true;
+        }
+        let touched = self.rescan(&changes.cases, changes.config || changes.everything);
+        self.pending.extend(touched);
+        phases.mark("read");
+        let errors = self.errors();
+        phases.mark("check");
+        if !errors.is_empty() {
+            return Outcome::Failed(errors);
+        }
+        let changed: Vec<PathBuf> = self
+            .pending
+            .iter()
+            .filter(|p| differs(self.disk.get(*p), self.built.get(*p)))
+            .cloned()
+            .collect();
+        if changed.is_empty() && !full {
+            self.pending.clear();
+            return Outcome::Unchanged;
+        }
+        let shown_paths: Vec<String> = changed
+            .iter()
+            .map(|p| crate::diagnostic::display_path(&self.root, p).display().to_string())
+            .collect();
+        let _lock = match lock(&self.root) {
+            Ok(lock) => lock,
+            Err(e) => return Outcome::Failed(vec![*e]),
+        };
+        let mut fast = None;
+        if !full && let [path] = changed.as_slice() {
+            fast = self.try_fast(path);
+        }
+        let pages = fast.unwrap_or(self.page_count);
+        let fast = fast.is_some();
+        if !fast && let Err(errors) = self.full_site(&valid_cases(&self.disk)) {
+            self.stale = true;
+            return Outcome::Failed(errors);
+        }
+        phases.mark(if fast { "page" } else { "site" });
+        let fingerprint = fingerprint
+            .join()
+            .unwrap_or_else(|_| Fingerprint::of_collection(&self.root));
+        if let Err(e) = self.update_index(&changed, reindex, &fingerprint) {
+            let d = Diagnostic::error(self.root.join(index::CACHE_DIR), 0, 0, e);
+            self.stale = true;
+            return Outcome::Failed(vec![ShownDiagnostic::of(&d, &self.root, None)]);
+        }
+        phases.mark("index");
+        if full || !fast {
+            self.built = self.valid_built();
+        } else {
+            for path in &changed {
+                match self.disk.get(path) {
+                    Some(Parsed::Valid { case, text }) => {
+                        self.built.insert(path.clone(), (case.clone(), text.clone()));
+                    }
+                    _ => {
+                        self.built.remove(path);
+                    }
+                }
+            }
+        }
+        self.pending.clear();
+        self.stale = false;
+        phases.report();
+        Outcome::Published {
+            changed: shown_paths,
+            fast,
+            pages,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// Work left after publishing a fast rebuild: the exports
+    /// (`cases.json`, `cases.csv`). Returns how long it took.
+    pub fn finish(&mut self) -> Option<Duration> {
+        let started = Instant::now();
+        let model = self.model.as_mut()?;
+        match model.write_exports(&self.out) {
+            Ok(true) => Some(started.elapsed()),
+            Ok(false) => None,
+            Err(e) => {
+                eprintln!("jirei: writing the exports failed ({e:?}); the next rebuild is full");
+                self.stale = true;
+                None
+            }
+        }
+    }
+
+    /// The fast path for one edited file: the pages rewritten, or `None`
+    /// when it does not apply.
+    fn try_fast(&mut self, path: &Path) -> Option<usize> {
+        let (Some((old, _)), Some(Parsed::Valid { case: new, .. }), Some(model)) =
+            (self.built.get(path), self.disk.get(path), self.model.as_mut())
+        else {
+            return None;
+        };
+        if old.id == new.id && old.front.draft == new.front.draft && !model.publishes(&new.id) {
+            // An unpublished draft: only the index changes.
+            return Some(0);
+        }
+        match model.apply(old, new, &self.config, &self.out) {
+            Ok((record, pages)) => {
+                let mut records = (*self.records).clone();
+                records.insert(
+                    new.id.clone(),
+                    Bytes::from(serde_json::to_vec(&record).unwrap_or_default()),
+                );
+                self.records = Arc::new(records);
+                Some(pages)
+            }
+            Err(NotFast::Shape) => None,
+            Err(_) => {
+                self.model = None;
+                None
+            }
+        }
+    }
+
+    /// Builds the whole site into the served folder and the model for
+    /// later fast rebuilds.
+    fn full_site(&mut self, cases: &[Case]) -> Result<(), Vec<ShownDiagnostic>> {
+        let options = BuildOptions {
+            root: self.root.clone(),
+            out: self.out.clone(),
+            base_url: Some(BASE_URL.to_string()),
+            drafts: self.drafts,
+        };
+        let shown = |d: &Diagnostic| vec![ShownDiagnostic::of(d, &self.root, None)];
+        match site::build(cases, &self.config, &options) {
+            Ok(report) => self.page_count = report.pages,
+            Err(BuildError::Template {
+                diagnostic,
+                template_source,
+            }) => {
+                return Err(vec![ShownDiagnostic::of(
+                    &diagnostic,
+                    &self.root,
+                    template_source.as_deref(),
+                )]);
+            }
+            Err(e) => return Err(shown(&Diagnostic::error(&self.out, 0, 0, e.to_string()))),
+        }
+        let model = SiteModel::new(&self.root, cases, &self.config, self.drafts).map_err(|d| shown(&d))?;
+        let records = model.records();
+        self.records = Arc::new(
+            records
+                .into_par_iter()
+                .map(|(id, v)| (id, Bytes::from(serde_json::to_vec(&v).unwrap_or_default())))
+                .collect(),
+        );
+        self.model = Some(model);
+        Ok(())
+    }
+
+    fn update_index(&mut self, changed: &[PathBuf], reindex: bool, fingerprint: &Fingerprint) -> Result<(), String> {
+        if !reindex && changed.is_empty() {
+            return Ok(());
+        }
+        if !reindex {
+            let removed: Vec<String> = changed
+                .iter()
+                .filter_map(|p| self.built.get(p))
+                .map(|(c, _)| c.id.clone())
+                .collect();
+            let upserts: Vec<&Case> = changed
+                .iter()
+                .filter_map(|p| match self.disk.get(p) {
+                    Some(Parsed::Valid { case, .. }) => Some(&**case),
+                    _ => None,
+                })
+                .collect();
+            let mut ids: Vec<&str> = self
+                .disk
+                .values()
+                .filter_map(|p| match p {
+                    Parsed::Valid { case, .. } => Some(case.id.as_str()),
+                    Parsed::Invalid { .. } => None,
+                })
+                .collect();
+            ids.sort_unstable();
+            match index_update::update(&self.root, &self.index, &removed, &upserts, &ids, fingerprint) {
+                Ok(()) => return Ok(()),
+                Err(e) => eprintln!("jirei: updating the index failed ({e}); rebuilding it"),
+            }
+        }
+        let cases = valid_cases(&self.disk);
+        let dir = self.root.join(index::CACHE_DIR);
+        let index = index::build(&dir, &cases, &self.analyzer, fingerprint).map_err(|e| e.to_string())?;
+        self.index = Arc::new(index);
+        Ok(())
+    }
+
+    /// Reads again what changed (see [`rescan`]).
+    fn rescan(&mut self, changed: &BTreeSet<PathBuf>, everything: bool) -> Vec<PathBuf> {
+        rescan(
+            &mut self.disk,
+            &self.root.join("cases"),
+            &self.config.bands,
+            changed,
+            everything,
+        )
+    }
+
+    fn valid_built(&self) -> BTreeMap<PathBuf, (Arc<Case>, Arc<str>)> {
+        self.disk
+            .iter()
+            .filter_map(|(path, parsed)| match parsed {
+                Parsed::Valid { case, text } => Some((path.clone(), (case.clone(), text.clone()))),
+                Parsed::Invalid { .. } => None,
+            })
+            .collect()
+    }
+}
+
+/// Phase timings of a rebuild, printed on stderr when `JIREI_TIMING` is set.
+struct Phases {
+    last: Instant,
+    marks: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    fn new(started: Instant) -> Phases {
+        Phases {
+            last: started,
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.marks.push((name, now - self.last));
+        self.last = now;
+    }
+
+    fn report(&self) {
+        if std::env::var_os("JIREI_TIMING").is_some() {
+            let parts: Vec<String> = self
+                .marks
+                .iter()
+                .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!("jirei: rebuild phases: {}", parts.join(", "));
+        }
+    }
+}
+
+/// The analyser with the collection's `synonyms.toml` if it has one (as
+/// `jirei search` uses it).
+fn analyzer_for(root: &Path) -> Result<Analyzer, String> {
+    let path = root.join("synonyms.toml");
+    let synonyms = if path.exists() {
+        crate::analysis::Synonyms::load(&path)
+    } else {
+        crate::analysis::Synonyms::builtin()
+    };
+    synonyms.and_then(Analyzer::new).map_err(|e| e.to_string())
+}
+
+fn lock(root: &Path) -> Result<BuildLock, Box<ShownDiagnostic>> {
+    BuildLock::acquire(root, "jirei serve", LOCK_WAIT, |holder| {
+        eprintln!("jirei: waiting for another jirei process ({holder}) building this collection…")
+    })
+    .map_err(|e| {
+        let d = Diagnostic::error(root.join(crate::lock::LOCK_FILE), 0, 0, e.to_string());
+        Box::new(ShownDiagnostic::of(&d, root, None))
+    })
+}

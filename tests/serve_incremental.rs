@@ -1,0 +1,208 @@
+//! Serve's rebuilds write exactly what a full `jirei build` would: after a
+//! body edit (the fast path, which rewrites only the case page and the
+//! exports) and after a title edit (a full rebuild), every file of the
+//! served site equals a fresh build of the same cases. If `site::build`
+//! gains an output the fast path does not update, the first check fails.
+//!
+//! An ignored test measures the rebuild after one edit at 10,000 cases:
+//! `cargo test --release --test serve_incremental -- --ignored --nocapture`.
+
+#[path = "serve_common.rs"]
+mod common;
+#[path = "site_common.rs"]
+mod site_common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use jirei::config::Config;
+use jirei::serve::workspace::{Changes, Outcome, Workspace};
+use jirei::site::{self, BuildOptions};
+
+const CASE: &str = "cases/kagamino-kakanai-madoguchi.md";
+
+fn changed(path: PathBuf) -> Changes {
+    Changes {
+        cases: BTreeSet::from([path]),
+        ..Changes::default()
+    }
+}
+
+/// Builds `root` from scratch with serve's settings and compares every file.
+fn assert_same_as_full_build(root: &Path, served: &Path) {
+    let config = Config::load(root).expect("config");
+    let corpus = jirei::corpus::load(&root.join("cases"), &config.bands);
+    assert!(!corpus.has_errors());
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let out = fresh.path().join("site");
+    let options = BuildOptions {
+        base_url: Some("/".to_string()),
+        ..BuildOptions::new(root, &out)
+    };
+    site::build(&corpus.cases, &config, &options).expect("builds");
+    let expected = site_common::snapshot(&out);
+    let actual = site_common::snapshot(served);
+    let names = |m: &std::collections::BTreeMap<PathBuf, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&actual), names(&expected), "the same files");
+    for (path, bytes) in &expected {
+        assert!(actual[path] == *bytes, "{} differs from a full build", path.display());
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from} in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn fast_and_full_rebuilds_equal_a_fresh_build() {
+    let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
+    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
+    let out = jirei::serve::default_out(&root);
+    let mut workspace = Workspace::open(&root, &out, false).expect("opens");
+    let path = root.join(CASE);
+
+    // Body only: the fast path.
+    edit(&path, "## ", "## 追記した見出し\n\n本文を追記。\n\n## ");
+    match workspace.apply(&changed(path.clone())) {
+        Outcome::Published { fast, pages, .. } => assert!(fast && pages == 1, "a body edit rewrites one page"),
+        other => panic!("{other:?}"),
+    }
+    assert!(workspace.finish().is_some(), "the exports follow");
+    assert_same_as_full_build(&root, &out);
+    let record = workspace.snapshot().cases["kagamino-kakanai-madoguchi"].clone();
+    assert!(String::from_utf8_lossy(&record).contains("書かない窓口"));
+
+    // The title shows on other pages: they are rewritten too.
+    edit(&path, "title: 書かない窓口の導入", "title: 書かない窓口の全面導入");
+    match workspace.apply(&changed(path.clone())) {
+        Outcome::Published { fast, pages, .. } => assert!(fast && pages > 5, "{pages} pages"),
+        other => panic!("{other:?}"),
+    }
+    workspace.finish();
+    assert_same_as_full_build(&root, &out);
+
+    // A new tag changes the facets: a full rebuild.
+    edit(&path, "tags: [書かない窓口,", "tags: [新しいタグ, 書かない窓口,");
+    match workspace.apply(&changed(path.clone())) {
+        Outcome::Published { fast, .. } => assert!(!fast, "a tag edit rebuilds everything"),
+        other => panic!("{other:?}"),
+    }
+    assert_same_as_full_build(&root, &out);
+
+    // Saved without a change: nothing to do.
+    std::fs::write(&path, std::fs::read(&path).expect("read")).expect("write");
+    assert!(matches!(workspace.apply(&changed(path.clone())), Outcome::Unchanged));
+
+    // A new case and a removed one.
+    std::fs::copy(&path, root.join("cases/kagamino-copy.md")).expect("copy");
+    edit(
+        &root.join("cases/kagamino-copy.md"),
+        "id: kagamino-kakanai-madoguchi",
+        "id: kagamino-copy",
+    );
+    std::fs::remove_file(root.join("cases/bizen-kouiki.md")).expect("remove");
+    let both = Changes {
+        cases: BTreeSet::from([root.join("cases/kagamino-copy.md"), root.join("cases/bizen-kouiki.md")]),
+        ..Changes::default()
+    };
+    assert!(matches!(workspace.apply(&both), Outcome::Published { fast: false, .. }));
+    assert_same_as_full_build(&root, &out);
+    let snapshot = workspace.snapshot();
+    assert!(snapshot.cases.contains_key("kagamino-copy"));
+    assert!(!snapshot.cases.contains_key("bizen-kouiki"));
+}
+
+#[test]
+fn invalid_edits_and_duplicate_ids_publish_nothing() {
+    let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
+    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
+    let out = jirei::serve::default_out(&root);
+    let mut workspace = Workspace::open(&root, &out, false).expect("opens");
+    let before = site_common::snapshot(&out);
+    let path = root.join(CASE);
+    edit(&path, "population:\n  count: 12062", "population:\n  count: many");
+    match workspace.apply(&changed(path.clone())) {
+        Outcome::Failed(errors) => {
+            assert!(errors[0].location.starts_with(&format!("{CASE}:")), "{errors:?}");
+            assert!(errors[0].line > 0 && errors[0].column > 0, "{errors:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(site_common::snapshot(&out), before, "the served site is unchanged");
+    edit(&path, "count: many", "count: 12062");
+    std::fs::copy(&path, root.join("cases/zz-dup.md")).expect("copy");
+    let both = Changes {
+        cases: BTreeSet::from([path.clone(), root.join("cases/zz-dup.md")]),
+        ..Changes::default()
+    };
+    match workspace.apply(&both) {
+        Outcome::Failed(errors) => assert!(errors[0].message.contains("already used"), "{errors:?}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+#[ignore]
+fn one_edit_at_ten_thousand_cases_is_fast() {
+    let count: usize = std::env::var("JIREI_PERF_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
+    std::fs::create_dir(root.join("cases")).expect("mkdir");
+    let mut rng = site_common::Lcg(7);
+    for i in 0..count {
+        site_common::write_case(&root.join("cases"), i, &mut rng);
+    }
+    let started = Instant::now();
+    let out = jirei::serve::default_out(&root);
+    let mut workspace = Workspace::open(&root, &out, false).expect("opens");
+    println!(
+        "{count} cases: first build (site and index) {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let path = root.join("cases/case-04321.md");
+    for round in 0..3 {
+        edit(&path, "## 事業効果", &format!("追記{round}。\n\n## 事業効果"));
+        let started = Instant::now();
+        let outcome = workspace.apply(&changed(path.clone()));
+        let page = started.elapsed();
+        let exports = workspace.finish();
+        println!(
+            "body edit {round}: {} in {} ms, then exports in {:?}",
+            outcome_kind(&outcome),
+            page.as_millis(),
+            exports
+        );
+    }
+    edit(&path, "title: 事例4321", "title: 改題した事例4321");
+    let started = Instant::now();
+    let outcome = workspace.apply(&changed(path.clone()));
+    println!(
+        "title edit: {} in {} ms",
+        outcome_kind(&outcome),
+        started.elapsed().as_millis()
+    );
+    workspace.finish();
+    edit(&path, "tags: [", "tags: [新しいタグ, ");
+    let started = Instant::now();
+    let outcome = workspace.apply(&changed(path.clone()));
+    println!(
+        "tag edit: {} in {} ms",
+        outcome_kind(&outcome),
+        started.elapsed().as_millis()
+    );
+}
+
+fn outcome_kind(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Published { fast: true, .. } => "fast",
+        Outcome::Published { fast: false, .. } => "full",
+        Outcome::Unchanged => "unchanged",
+        Outcome::Failed(_) => "failed",
+    }
+}
