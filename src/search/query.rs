@@ -7,6 +7,13 @@
 //! kana-only groups — its reading occurs (so かかないまどぐち finds
 //! 書かない窓口). Quoted groups must match as exact phrases. Synonyms from
 //! `synonyms.toml` add alternative phrasings.
+//!
+//! Conjunctions are nested two clauses at a time ([`conjunction`]): tantivy
+//! adds the scores of an intersection in an order that depends on posting
+//! sizes per segment, and single-precision addition is not associative, so
+//! with three or more clauses the same query could score a case differently
+//! in another index layout. A sum of two is the same either way round,
+//! which makes scores reproducible (the browser search computes them too).
 
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -103,7 +110,7 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
     if groups.is_empty() {
         return Ok(None);
     }
-    let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut musts: Vec<Box<dyn Query>> = Vec::new();
     let mut highlight = Vec::new();
     for group in groups {
         let words = analyzer.analyze(&group.text);
@@ -116,7 +123,7 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
         for alternative in alternatives.iter().skip(1) {
             highlight.extend(alternative.iter().map(|t| t.text.clone()));
         }
-        musts.push((Occur::Must, group_query(group, &alternatives, fields, analyzer)));
+        musts.push(group_query(group, &alternatives, fields, analyzer));
     }
     if musts.is_empty() {
         let text: Vec<&str> = groups.iter().map(|g| g.text.as_str()).collect();
@@ -125,7 +132,7 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
     highlight.sort();
     highlight.dedup();
     Ok(Some(CompiledQuery {
-        query: Box::new(BooleanQuery::new(musts)),
+        query: conjunction(musts),
         highlight,
     }))
 }
@@ -166,11 +173,19 @@ fn phrase_in_word_fields(words: &[&str], fields: &Fields) -> Box<dyn Query> {
 
 /// Every word somewhere (each in any word field): looser than a phrase.
 fn all_words_in_word_fields(words: &[&str], fields: &Fields) -> Box<dyn Query> {
-    let musts = words
-        .iter()
-        .map(|w| (Occur::Must, phrase_in_word_fields(&[w], fields)))
-        .collect();
-    Box::new(BooleanQuery::new(musts))
+    conjunction(words.iter().map(|w| phrase_in_word_fields(&[w], fields)).collect())
+}
+
+/// All of `clauses`, nested two at a time from the right (`a ∧ (b ∧ c)`),
+/// so the score is `a + (b + c)` whatever order tantivy visits them in.
+pub fn conjunction(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let Some(mut result) = clauses.pop() else {
+        return Box::new(BooleanQuery::new(Vec::new()));
+    };
+    while let Some(previous) = clauses.pop() {
+        result = Box::new(BooleanQuery::new(vec![(Occur::Must, previous), (Occur::Must, result)]));
+    }
+    result
 }
 
 /// A phrase of reading or n-gram terms in their field, weighted.
