@@ -8,6 +8,12 @@
 //! 書かない窓口). Quoted groups must match as exact phrases. Synonyms from
 //! `synonyms.toml` add alternative phrasings.
 //!
+//! A group written only in hiragana is matched by its characters and its
+//! reading, not by words: the dictionary cannot segment a reading reliably
+//! (いくせい becomes いく|せい), and those accidental words matched cases
+//! that had nothing to do with the query. Its words still decide whether it
+//! is searchable at all (の alone is not).
+//!
 //! Conjunctions are nested two clauses at a time ([`conjunction`]): tantivy
 //! adds the scores of an intersection in an order that depends on posting
 //! sizes per segment, and single-precision addition is not associative, so
@@ -118,6 +124,10 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
             // A group of particles next to real words is simply dropped.
             continue;
         }
+        if is_hiragana(&group.text) {
+            musts.push(group_query(group, &[], fields, analyzer));
+            continue;
+        }
         highlight.extend(words.iter().map(|t| t.text.clone()));
         let alternatives = analyzer.expand(&words);
         for alternative in alternatives.iter().skip(1) {
@@ -217,6 +227,11 @@ fn weighted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     }
 }
 
+/// Hiragana (and the long-vowel and iteration marks) only.
+fn is_hiragana(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| matches!(c, 'ぁ'..='ゖ' | 'ー' | 'ゝ' | 'ゞ'))
+}
+
 /// Hiragana, katakana and the long-vowel mark only.
 fn is_kana(text: &str) -> bool {
     !text.is_empty()
@@ -257,6 +272,13 @@ mod tests {
         assert_eq!(parse(&"あ".repeat(10_000)), Err(QueryError::TooLong(10_000)));
         assert_eq!(parse("窓口\u{7}"), Err(QueryError::ControlCharacters));
         assert_eq!(parse(""), Ok(vec![]));
+    }
+
+    #[test]
+    fn hiragana_groups_are_matched_by_characters_and_reading_only() {
+        assert!(is_hiragana("かかないまどぐち"));
+        assert!(!is_hiragana("マイナンバー"));
+        assert!(!is_hiragana("書かない"));
     }
 
     #[test]
