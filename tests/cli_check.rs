@@ -199,7 +199,11 @@ fn a_reader_that_stops_early_does_not_make_check_panic() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("cases")).expect("mkdir");
     for i in 0..1500 {
-        std::fs::write(dir.path().join(format!("cases/c{i}.md")), "---\ntitle: x\nvendr: y\n---\n").expect("write");
+        std::fs::write(
+            dir.path().join(format!("cases/c{i}.md")),
+            "---\ntitle: x\nvendr: y\n---\n",
+        )
+        .expect("write");
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_jirei"))
         .args(["check", "--root", &dir.path().to_string_lossy()])

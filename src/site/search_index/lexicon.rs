@@ -124,17 +124,31 @@ pub fn shard_of(surface: &str, shards: u32) -> u32 {
     fnv1a(&first) % shards.max(1)
 }
 
-/// Splits the lexicon into shards; each shard is a list of
-/// `[surface, cost]` (function word), `[surface, cost, 1]` (its own term)
-/// or `[surface, cost, term…]` arrays.
-pub fn shards(entries: &[Entry]) -> Vec<Vec<serde_json::Value>> {
+/// One lexicon shard: its surfaces, and the synonym alternatives (lists of
+/// term sequences, the phrase itself first) of every phrase whose first
+/// term one of its surfaces produces.
+#[derive(Debug, Default)]
+pub struct Shard {
+    pub entries: Vec<serde_json::Value>,
+    pub synonyms: Vec<Vec<Vec<String>>>,
+}
+
+/// Splits the lexicon into shards: entries are `[surface, cost]` (function
+/// word), `[surface, cost, 1]` (its own term) or `[surface, cost, term…]`.
+/// A synonym goes with the surfaces that can produce its first term, so a
+/// query finds the synonyms of its words in the shards it loaded anyway.
+pub fn shards(entries: &[Entry], synonyms: &[Vec<Vec<String>>]) -> Vec<Shard> {
     let bytes: usize = entries
         .iter()
         .map(|e| e.surface.len() + 6 + e.terms.iter().map(|t| t.len() + 3).sum::<usize>())
         .sum();
     let count = bytes.div_ceil(SHARD_BYTES).max(1) as u32;
-    let mut out: BTreeMap<u32, Vec<serde_json::Value>> = (0..count).map(|i| (i, Vec::new())).collect();
+    let mut out: BTreeMap<u32, Shard> = (0..count).map(|i| (i, Shard::default())).collect();
+    let mut by_term: HashMap<&str, Vec<u32>> = HashMap::new();
     for e in entries {
+        for t in &e.terms {
+            by_term.entry(t.as_str()).or_default().push(shard_of(&e.surface, count));
+        }
         let mut item = vec![serde_json::Value::from(e.surface.as_str()), e.cost.into()];
         if e.terms.len() == 1 && e.terms[0] == e.surface {
             item.push(1.into());
@@ -143,7 +157,19 @@ pub fn shards(entries: &[Entry]) -> Vec<Vec<serde_json::Value>> {
         }
         out.entry(shard_of(&e.surface, count))
             .or_default()
+            .entries
             .push(serde_json::Value::Array(item));
+    }
+    for alternatives in synonyms {
+        let Some(first) = alternatives.first().and_then(|phrase| phrase.first()) else {
+            continue;
+        };
+        let mut targets = by_term.get(first.as_str()).cloned().unwrap_or_default();
+        targets.sort_unstable();
+        targets.dedup();
+        for shard in targets {
+            out.entry(shard).or_default().synonyms.push(alternatives.clone());
+        }
     }
     out.into_values().collect()
 }

@@ -14,7 +14,6 @@ use serde_json::json;
 
 use super::encode::{BitWriter, bit_width};
 use super::postings::Postings;
-use crate::analysis::Analyzer;
 use crate::case::band::BandScheme;
 use crate::case::place::{Prefecture, REGIONS};
 use crate::index::CaseSummary;
@@ -189,7 +188,6 @@ pub struct MetaInput<'a> {
     pub facets: &'a [FacetColumn],
     pub shown_facets: &'a [String],
     pub numbers: &'a [NumberColumn],
-    pub analyzer: &'a Analyzer,
     pub term_shards: u32,
     pub lexicon_shards: u32,
     pub hit_block: usize,
@@ -198,19 +196,6 @@ pub struct MetaInput<'a> {
 
 pub fn meta(input: &MetaInput<'_>) -> serde_json::Value {
     let p = input.postings;
-    let synonyms: Vec<Vec<Vec<&str>>> = input
-        .analyzer
-        .synonyms()
-        .entries()
-        .into_iter()
-        .map(|(_, alternatives)| {
-            // The first alternative is the phrase itself.
-            alternatives
-                .iter()
-                .map(|a| a.iter().map(String::as_str).collect())
-                .collect()
-        })
-        .collect();
     let mut weights: Vec<f32> = WORD_WEIGHTS.iter().map(|(_, w)| *w).collect();
     weights.extend([READING_WEIGHT, NGRAM_WEIGHT]);
     json!({
@@ -223,7 +208,6 @@ pub fn meta(input: &MetaInput<'_>) -> serde_json::Value {
         "unknownCost": super::lexicon::UNKNOWN_COST,
         "maxQuery": MAX_QUERY_CHARS,
         "maxAlternatives": crate::analysis::MAX_ALTERNATIVES,
-        "synonyms": synonyms,
         "facets": input.facets,
         "shown": input.shown_facets,
         "numbers": input.numbers.iter().map(|n| json!({"name": n.name, "width": n.width})).collect::<Vec<_>>(),

@@ -17,7 +17,7 @@
 //!   bigrams — the JS mirrors `analysis::normalize` and `analysis::terms`);
 //!   words are found with the [`lexicon`] the build learnt from the
 //!   dictionary's own output, and synonyms are expanded with the compiled
-//!   synonym table (in `meta.js`).
+//!   synonym table (shipped with the lexicon).
 //! * **Scoring** reproduces tantivy's in single precision
 //!   (`Math.fround` after every operation): `idf = ln(1 + (N − n + 0.5) /
 //!   (n + 0.5))`, weight `idf · 2.2 · boost` (a phrase sums its words' idf
@@ -32,9 +32,10 @@
 //!
 //! | file | loaded | content |
 //! |---|---|---|
-//! | `meta.js` | every search | statistics, constants, facet values, synonyms |
-//! | `l/<n>.js` | per query character | [`lexicon`] shard |
-//! | `t/<n>.js`, `p/<n>.js` | per query term | [`shards`] of postings |
+//! | `meta.js` | every search | statistics, constants, facet values |
+//! | `l/<n>.js` | per query character | [`lexicon`] shard with the synonyms of its words |
+//! | `t/<n>.js`, `p/<n>.js`, `q/<n>.js` | per query term | [`shards`] of postings ([`lists`]), positions |
+//! | `z/<field>.js` | with a common word | fieldnorm column of the body or n-gram field |
 //! | `f/<facet>.js` | every search | facet column ([`meta`]) |
 //! | `n/<number>.js` | ranges, sorting, peers | number column |
 //! | `h/<block>/<doc>-<chunk>.js` | per shown result | card and snippet text ([`hits`]) |
@@ -43,6 +44,7 @@
 pub mod encode;
 pub mod hits;
 pub mod lexicon;
+pub mod lists;
 pub mod meta;
 pub mod postings;
 pub mod shards;
@@ -80,7 +82,13 @@ pub fn build(
     let postings = postings::build(&inputs, analyzer);
     let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
     let lexicon = lexicon::build(&texts.iter().collect::<Vec<_>>(), &phrases, analyzer);
-    let lexicon_shards = lexicon::shards(&lexicon);
+    let synonym_table: Vec<Vec<Vec<String>>> = analyzer
+        .synonyms()
+        .entries()
+        .into_iter()
+        .map(|(_, alternatives)| alternatives.to_vec())
+        .collect();
+    let lexicon_shards = lexicon::shards(&lexicon, &synonym_table);
     let (term_shards, mut files) = shards::term_files(&postings);
 
     let values: Vec<[Vec<String>; 8]> = cases.iter().map(|c| facet_values(c)).collect();
@@ -95,9 +103,15 @@ pub fn build(
         let name = format!("n/{}", n.name);
         files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&n.bytes)])));
     }
+    for f in [postings::BODY, postings::NGRAM] {
+        let column = &postings.fieldnorms[f];
+        let name = format!("z/{f}");
+        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(column)])));
+    }
     for (i, shard) in lexicon_shards.iter().enumerate() {
         let name = format!("l/{i}");
-        files.push((format!("{name}.js"), script(&name, &[Part::json(shard)])));
+        let parts = [Part::json(&shard.entries), Part::json(&shard.synonyms)];
+        files.push((format!("{name}.js"), script(&name, &parts)));
     }
     let hit_files: Vec<(String, Vec<u8>)> = collection
         .cases
@@ -112,7 +126,6 @@ pub fn build(
         facets: &facets,
         shown_facets: &config.facets,
         numbers: &numbers,
-        analyzer,
         term_shards,
         lexicon_shards: lexicon_shards.len() as u32,
         hit_block: hits::HIT_BLOCK,

@@ -20,9 +20,10 @@
 //! positions, so a phrase of any length is matched exactly by chaining
 //! pairs, without shipping the (far larger) positions of single terms.
 //!
-//! A posting is `doc delta, tf, fieldnorm id` (varints, the id one byte),
-//! then in the body field for words and word pairs the first snippet chunk
-//! they occur in, and for pairs the tf positions (deltas).
+//! Postings accumulate here as `doc delta, tf, fieldnorm id` (varints, the
+//! id one byte), then in the body field for words and word pairs the first
+//! snippet chunk they occur in, and for pairs the tf positions (deltas);
+//! [`super::lists`] turns them into their shipped form.
 
 use std::collections::HashMap;
 
@@ -61,10 +62,6 @@ impl Record {
     pub fn mask(&self) -> u8 {
         self.fields.iter().fold(0, |m, (f, _)| m | (1 << f))
     }
-
-    pub fn size(&self) -> usize {
-        self.fields.iter().map(|(_, p)| p.bytes.len() + 4).sum()
-    }
 }
 
 /// All postings plus the field statistics.
@@ -74,6 +71,8 @@ pub struct Postings {
     pub records: Vec<Record>,
     /// Total tokens per field (tantivy's `total_num_tokens`).
     pub total_tokens: [u64; 7],
+    /// The fieldnorm id of every document in every field.
+    pub fieldnorms: [Vec<u8>; 7],
     pub num_docs: u32,
 }
 
@@ -105,6 +104,7 @@ pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer) -> Postings {
             for (f, field) in fields.into_iter().enumerate() {
                 out.total_tokens[f] += u64::from(field.num_tokens);
                 let fieldnorm = FieldNormReader::fieldnorm_to_id(field.num_tokens);
+                out.fieldnorms[f].push(fieldnorm);
                 for (key, tf, chunk, positions) in field.keys {
                     let id = match index.get(&key) {
                         Some(&id) => id,

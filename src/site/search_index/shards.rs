@@ -7,28 +7,32 @@
 //! Shard layout (base64 bytes, keys as a separate JSON array, same order):
 //! per key `field mask`, per field `df` (for a pair also the dfs of its two
 //! terms, so a phrase needs only pair records), then `0` and per field
-//! `length, postings` — or `n + 1` for external file `n`, which holds per
-//! field `length, postings`.
+//! `length, list` ([`super::lists`]) and, for a pair, per field `length,
+//! positions` — or `n + 1` for external file `p/<n>.js` (per field
+//! `length, list`) with the positions of a pair in `q/<n>.js`.
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::encode::{Part, fnv1a, push_varint, script};
-use super::postings::{Postings, Record};
+use super::lists::{Encoded, encode};
+use super::postings::{BODY, Postings};
 
 /// Postings larger than this (bytes, all fields) get a file of their own.
-const EXTERNAL_BYTES: usize = 400;
+const EXTERNAL_BYTES: usize = 250;
 /// Target size of the inline part of one shard, in bytes.
-const SHARD_BYTES: usize = 600;
+const SHARD_BYTES: usize = 500;
 
 /// The shard of a key.
 pub fn shard_of(key: &str, shards: u32) -> u32 {
     fnv1a(key) % shards.max(1)
 }
 
-fn push_postings(out: &mut Vec<u8>, record: &Record) {
-    for (_, p) in &record.fields {
-        push_varint(out, p.bytes.len() as u64);
-        out.extend_from_slice(&p.bytes);
+fn push_lists<'a>(out: &mut Vec<u8>, lists: impl Iterator<Item = &'a [u8]>) {
+    for list in lists {
+        push_varint(out, list.len() as u64);
+        out.extend_from_slice(list);
     }
 }
 
@@ -54,6 +58,30 @@ fn pair_terms(key: &str) -> Option<(String, String)> {
 }
 
 pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
+    let docs = postings.num_docs;
+    let encoded: Vec<Vec<Encoded>> = postings
+        .keys
+        .par_iter()
+        .zip(&postings.records)
+        .map(|(key, record)| {
+            let kind = key.as_bytes()[0];
+            let pair = matches!(kind, b'x' | b'R' | b'N');
+            record
+                .fields
+                .iter()
+                .map(|(f, p)| {
+                    let chunks = matches!(kind, b'w' | b'x') && usize::from(*f) == BODY;
+                    encode(&p.bytes, usize::from(*f), p.df, docs, chunks, pair)
+                })
+                .collect()
+        })
+        .collect();
+    let size = |i: usize| -> usize {
+        encoded[i]
+            .iter()
+            .map(|e| e.postings.len() + e.positions.len() + 3)
+            .sum()
+    };
     let index: std::collections::HashMap<&str, usize> =
         postings.keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let df = |key: &str, field: u8| -> u64 {
@@ -62,10 +90,8 @@ pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
             .and_then(|&i| postings.records[i].fields.iter().find(|(f, _)| *f == field))
             .map_or(0, |(_, p)| u64::from(p.df))
     };
-    let inline: usize = postings
-        .records
-        .iter()
-        .map(|r| if r.size() > EXTERNAL_BYTES { 8 } else { r.size() })
+    let inline: usize = (0..postings.keys.len())
+        .map(|i| if size(i) > EXTERNAL_BYTES { 8 } else { size(i) })
         .sum::<usize>()
         + postings.keys.iter().map(|k| k.len() + 3).sum::<usize>();
     let count = inline.div_ceil(SHARD_BYTES).max(1) as u32;
@@ -89,16 +115,27 @@ pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
                     push_varint(&mut bytes, df(b, *field));
                 }
             }
-            if record.size() > EXTERNAL_BYTES {
+            let lists = &encoded[i];
+            let has_positions = lists.iter().any(|e| !e.positions.is_empty());
+            if size(i) > EXTERNAL_BYTES {
                 push_varint(&mut bytes, external + 1);
-                let name = format!("p/{external}");
                 let mut body = Vec::new();
-                push_postings(&mut body, record);
+                push_lists(&mut body, lists.iter().map(|e| e.postings.as_slice()));
+                let name = format!("p/{external}");
                 files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&body)])));
+                if has_positions {
+                    let mut body = Vec::new();
+                    push_lists(&mut body, lists.iter().map(|e| e.positions.as_slice()));
+                    let name = format!("q/{external}");
+                    files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&body)])));
+                }
                 external += 1;
             } else {
                 bytes.push(0);
-                push_postings(&mut bytes, record);
+                push_lists(&mut bytes, lists.iter().map(|e| e.postings.as_slice()));
+                if has_positions {
+                    push_lists(&mut bytes, lists.iter().map(|e| e.positions.as_slice()));
+                }
             }
         }
         let keys: Vec<&str> = members.iter().map(|&i| postings.keys[i].as_str()).collect();

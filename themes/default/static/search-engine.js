@@ -32,12 +32,6 @@
         for (var id = 0; id < 256; id++) cache.push(f(Q.K1 * f(f(1 - Q.B) + f(f(Q.B * f(fieldnorm(id))) / avg))));
         return cache;
       });
-      self.synonyms = new Map();
-      self.longest = 0;
-      m.synonyms.forEach(function (alts) {
-        self.synonyms.set(alts[0].join(' '), alts);
-        self.longest = Math.max(self.longest, alts[0].length);
-      });
       return m;
     });
     return this.ready;
@@ -79,43 +73,66 @@
     var keys = parts[0], r = new Q.Reader(Q.bytes(parts[1])), map = new Map();
     keys.forEach(function (key) {
       var mask = r.buf[r.at++], pair = /^[xRN]/.test(key);
-      var rec = { key: key, fields: [], df: [], terms: [], raw: [], ext: 0, postings: [] };
+      var rec = { key: key, pair: pair, fields: [], df: [], terms: [], raw: null, pos: null, ext: 0, lists: [] };
       for (var fld = 0; fld < 7; fld++) if (mask >> fld & 1) rec.fields.push(fld);
       rec.fields.forEach(function (fld) {
         rec.df[fld] = r.varint();
         if (pair) rec.terms[fld] = [r.varint(), r.varint()];
       });
       rec.ext = r.varint();
-      if (!rec.ext) rec.fields.forEach(function (fld) { rec.raw[fld] = r.slice(); });
+      if (!rec.ext) {
+        rec.raw = [];
+        rec.fields.forEach(function (fld) { rec.raw[fld] = r.slice(); });
+        if (pair) { rec.pos = []; rec.fields.forEach(function (fld) { rec.pos[fld] = r.slice(); }); }
+      }
       map.set(key, rec);
     });
     this.shards.set(s, map);
     return map;
   };
 
-  /* Makes sure the postings of `recs` are at hand (external files). */
-  Engine.prototype.postings = function (recs) {
-    var self = this;
-    return Promise.all(recs.filter(function (rec) { return rec && rec.ext && !rec.raw.length; }).map(function (rec) {
-      return self.get('p/' + (rec.ext - 1)).then(function (parts) {
+  /* Loads what decoding `recs` needs: external lists (p/), positions of
+   * pairs when `positions` (q/), fieldnorm columns of dense lists (z/). */
+  Engine.prototype.fetch = function (recs, positions) {
+    var self = this, jobs = [], columns = new Set();
+    recs.forEach(function (rec) {
+      if (!rec) return;
+      if (!rec.raw) jobs.push(self.get('p/' + (rec.ext - 1)).then(function (parts) {
         var r = new Q.Reader(Q.bytes(parts[0]));
+        rec.raw = [];
         rec.fields.forEach(function (fld) { rec.raw[fld] = r.slice(); });
-      });
-    }));
+      }));
+      if (positions && rec.pair && !rec.pos) jobs.push(self.get('q/' + (rec.ext - 1)).then(function (parts) {
+        var r = new Q.Reader(Q.bytes(parts[0]));
+        rec.pos = [];
+        rec.fields.forEach(function (fld) { rec.pos[fld] = r.slice(); });
+      }));
+      rec.fields.forEach(function (fld) { if (Q.isDense(fld, rec.df[fld], self.m.docs)) columns.add(fld); });
+    });
+    if (!this.fieldnorms) this.fieldnorms = [];
+    columns.forEach(function (fld) {
+      if (!self.fieldnorms[fld]) jobs.push(self.get('z/' + fld).then(function (parts) { self.fieldnorms[fld] = Q.bytes(parts[0]); }));
+    });
+    return Promise.all(jobs);
   };
 
-  function postings(rec, fld) {
-    if (!rec || rec.df[fld] === undefined) return [];
-    if (!rec.postings[fld]) {
-      var kind = rec.key[0];
-      rec.postings[fld] = Q.postingsOf(rec.raw[fld], fld === Q.BODY && (kind === 'w' || kind === 'x'), /[xRN]/.test(kind));
+  /* The decoded list of a record in a field ([] when absent). */
+  Engine.prototype.list = function (rec, fld) {
+    if (!rec || rec.df[fld] === undefined || !rec.raw) return [];
+    if (!rec.lists[fld]) {
+      var chunks = fld === Q.BODY && (rec.key[0] === 'w' || rec.key[0] === 'x');
+      rec.lists[fld] = Q.postingsOf(rec.raw[fld], fld, rec.df[fld], this.m.docs, this.fieldnorms[fld], chunks);
+      if (rec.pos) {
+        var positions = Q.positionsOf(rec.pos[fld], rec.lists[fld]);
+        rec.lists[fld].forEach(function (p, i) { p.positions = positions[i]; });
+      }
     }
-    return rec.postings[fld];
-  }
+    return rec.lists[fld];
+  };
 
   /* ---- scoring: each returns Map doc → f32 score ---- */
   Engine.prototype.termScores = function (rec, fld, boost) {
-    var out = new Map(), list = postings(rec, fld);
+    var out = new Map(), list = this.list(rec, fld);
     if (!list.length) return out;
     var w = f(this.idf(rec.df[fld]) * Q.K1P1), cache = this.norms[fld];
     if (boost !== 1) w = f(w * boost);
@@ -139,7 +156,7 @@
     var starts = pairStarts(terms.length), dfs = [], pairs = [];
     for (var j = 0; j < starts.length; j++) {
       var s = starts[j], rec = recs.get(Q.pairKey(kinds[1], terms[s], terms[s + 1]));
-      var list = postings(rec, fld);
+      var list = this.list(rec, fld);
       if (!list.length) return out;
       dfs[s] = rec.terms[fld][0];
       dfs[s + 1] = rec.terms[fld][1];
@@ -198,8 +215,12 @@
       });
     });
     return Promise.all(Array.from(shards).map(function (s) { return self.get('l/' + s); })).then(function (loaded) {
-      var lex = new Map(), maxLen = 1;
+      var lex = new Map(), maxLen = 1, synonyms = new Map(), longest = 0;
       loaded.forEach(function (parts) {
+        parts[1].forEach(function (alts) {
+          synonyms.set(alts[0].join(' '), alts);
+          longest = Math.max(longest, alts[0].length);
+        });
         parts[0].forEach(function (e) {
           lex.set(e[0], e[2] === 1 ? [e[1], e[0]] : e.slice(1));
           maxLen = Math.max(maxLen, Array.from(e[0]).length);
@@ -211,7 +232,7 @@
         if (!terms.length) return;
         /* Hiragana only: characters and reading, no words (query.rs). */
         var hiragana = /^[ぁ-ゖーゝゞ]+$/u.test(g.text);
-        var alternatives = hiragana ? [] : Q.expand(terms, self.synonyms, self.longest, m.maxAlternatives);
+        var alternatives = hiragana ? [] : Q.expand(terms, synonyms, longest, m.maxAlternatives);
         alternatives.forEach(function (a) { words.push.apply(words, a); });
         var clauses = [];
         alternatives.forEach(function (a) {
@@ -234,16 +255,16 @@
     });
   };
 
-  /* Keys a plan reads; `full` ones need their postings, not only dfs. */
+  /* Keys a plan reads → what it needs: 1 the list, 2 also positions. */
   function keysOf(plan) {
     var keys = new Map();
-    function need(key, full) { if (key.indexOf('\u0000') < 0) keys.set(key, keys.get(key) || full); }
+    function need(key, level) { if (key.indexOf('\u0000') < 0) keys.set(key, Math.max(keys.get(key) || 0, level)); }
     plan.forEach(function (clauses) {
       clauses.forEach(function (c) {
         var kinds = c.kind === 'stream' ? Q.KINDS[c.field] : 'wx';
         var t = c.terms;
-        if (t.length === 1 || c.kind === 'all') t.forEach(function (w) { need(kinds[0] + w, true); });
-        else pairStarts(t.length).forEach(function (s) { need(Q.pairKey(kinds[1], t[s], t[s + 1]), true); });
+        if (t.length === 1 || c.kind === 'all') t.forEach(function (w) { need(kinds[0] + w, 1); });
+        else pairStarts(t.length).forEach(function (s) { need(Q.pairKey(kinds[1], t[s], t[s + 1]), t.length > 2 ? 2 : 1); });
       });
     });
     return keys;
@@ -259,8 +280,8 @@
     }
     var keys = keysOf(plan);
     return this.records(Array.from(keys.keys())).then(function (recs) {
-      var full = Array.from(keys.keys()).filter(function (k) { return keys.get(k); }).map(function (k) { return recs.get(k); });
-      return self.postings(full).then(function () {
+      var level = function (n) { return Array.from(keys.keys()).filter(function (k) { return keys.get(k) === n; }).map(function (k) { return recs.get(k); }); };
+      return Promise.all([self.fetch(level(1), false), self.fetch(level(2), true)]).then(function () {
         var groups = plan.map(function (clauses) {
           return union(clauses.map(function (c) {
             if (c.kind === 'fields') return self.inWordFields(c.terms, recs);
@@ -304,7 +325,7 @@
   }
 
   /* req: {query, facets: {name: [value]}, ranges: {population|initial_cost|running_cost|lead_time:
-   * [min|null, max|null]}, sort, near}. Resolves to {total, hits: [{doc, score, chunk}],
+   * [min|null, max|null]}, sort, near, count: [facet names to count; default all shown]}. Resolves to {total, hits: [{doc, score, chunk}],
    * facets: {name: {value: count}}, words}. */
   Engine.prototype.search = function (req) {
     var self = this;
@@ -318,7 +339,7 @@
       var numbers = ranges.slice();
       if (SORT_COLUMNS[req.sort]) numbers.push(SORT_COLUMNS[req.sort]);
       if (req.near) numbers.push('population');
-      var shown = m.shown.filter(function (n) { return facetNames.indexOf(n) >= 0; });
+      var shown = m.shown.filter(function (n) { return facetNames.indexOf(n) >= 0 && (!req.count || req.count.indexOf(n) >= 0); });
       var cols = Promise.all(
         Array.from(new Set(shown.concat(filters))).map(function (n) { return self.column('f', n).then(function (c) { return [n, c]; }); })
           .concat(Array.from(new Set(numbers)).map(function (n) { return self.column('n', n).then(function (c) { return [n, c]; }); })));
@@ -332,7 +353,7 @@
   };
 
   Engine.prototype.finish = function (req, analysed, scored, columns, filters, ranges, shown) {
-    var m = this.m, checks = [];
+    var self = this, m = this.m, checks = [];
     filters.forEach(function (name) {
       var c = m.facets.find(function (x) { return x.name === name; });
       var wanted = new Set(req.facets[name].map(function (v) { return c.values.indexOf(v); }));
@@ -375,20 +396,31 @@
     });
     var out = { total: hits.length, hits: hits, facets: {}, words: analysed.words, lex: analysed.lex };
     shown.forEach(function (n) { out.facets[n] = Object.fromEntries(counts[n]); });
-    hits.forEach(function (h) { h.chunk = chunkOf(h.doc, scored.recs); });
+    var chunk = chunksOf(self, scored.recs);
+    hits.forEach(function (h) { h.chunk = chunk(h.doc); });
     return out;
   };
 
-  /* The body chunk with the most distinct query words (first chunk a word occurs in). */
-  function chunkOf(doc, recs) {
-    var votes = new Map(), best = 0, most = 0;
+  /* The body chunk of each case with the most distinct query words (the
+   * chunk each word first occurs in; sparse lists only: common words are
+   * everywhere and say nothing). */
+  function chunksOf(self, recs) {
+    var votes = new Map();
     recs.forEach(function (rec, key) {
-      if (!rec || !rec.raw[Q.BODY] || !/^[wx]/.test(key)) return;
-      var p = postings(rec, Q.BODY).find(function (x) { return x.doc === doc; });
-      if (p) votes.set(p.chunk, (votes.get(p.chunk) || 0) + 1);
+      if (!rec || !rec.raw || !/^[wx]/.test(key) || Q.isDense(Q.BODY, rec.df[Q.BODY], self.m.docs)) return;
+      self.list(rec, Q.BODY).forEach(function (p) {
+        if (!votes.has(p.doc)) votes.set(p.doc, new Map());
+        var v = votes.get(p.doc);
+        v.set(p.chunk, (v.get(p.chunk) || 0) + 1);
+      });
     });
-    votes.forEach(function (n, chunk) { if (n > most || (n === most && chunk < best)) { most = n; best = chunk; } });
-    return best;
+    return function (doc) {
+      var best = 0, most = 0;
+      (votes.get(doc) || new Map()).forEach(function (n, chunk) {
+        if (n > most || (n === most && chunk < best)) { most = n; best = chunk; }
+      });
+      return best;
+    };
   }
 
   /* The card and snippet text of a case (`h/` file of its chunk). */

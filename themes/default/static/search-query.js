@@ -192,23 +192,44 @@
       return v;
     };
   }
-  /* Postings of one field: [{doc, tf, norm, chunk, positions}]. */
-  function postingsOf(buf, body, pair) {
-    var r = new Reader(buf), out = [], doc = 0;
-    while (r.at < buf.length) {
-      doc += r.varint();
-      var p = { doc: doc, tf: r.varint(), norm: buf[r.at++], chunk: 0, positions: null };
-      if (body) p.chunk = r.varint();
-      if (pair) { p.positions = []; for (var k = 0, pos = 0; k < p.tf; k++) p.positions.push(pos += r.varint()); }
+  function isDense(fld, df, docs) { return (fld === BODY || fld === NGRAM) && df * 16 >= docs; }
+  /* One posting list (src/site/search_index/lists.rs): [{doc, tf, norm, chunk}].
+   * Dense body and n-gram lists (df * 16 >= docs) are a bitmap and 2-bit tf
+   * codes; their fieldnorms come from the field's column `norms`. */
+  function postingsOf(buf, fld, df, docs, norms, chunks) {
+    var out = [], r = new Reader(buf), d;
+    if (isDense(fld, df, docs)) {
+      var codes = Math.ceil(docs / 8), tail = new Reader(buf, codes + Math.ceil(df / 4));
+      for (d = 0; d < docs; d++) {
+        if (!(buf[d >> 3] >> (d & 7) & 1)) continue;
+        var i = out.length, code = buf[codes + (i >> 2)] >> (2 * (i & 3)) & 3;
+        out.push({ doc: d, tf: code === 3 ? 4 + tail.varint() : code + 1, norm: norms[d], chunk: 0 });
+      }
+      return out;
+    }
+    for (d = 0; r.at < buf.length;) {
+      d += r.varint();
+      var p = { doc: d, tf: r.varint(), norm: buf[r.at++], chunk: 0 };
+      if (chunks) p.chunk = r.varint();
       out.push(p);
     }
     return out;
+  }
+  /* Positions of a pair list, one array per posting. */
+  function positionsOf(buf, list) {
+    var r = new Reader(buf);
+    return list.map(function (p) {
+      var out = [];
+      for (var k = 0, pos = 0; k < p.tf; k++) out.push(pos += r.varint());
+      return out;
+    });
   }
 
   return {
     SearchError: SearchError, parse: parse, normalize: normalize, ngramTerms: ngramTerms,
     readingTerms: readingTerms, segment: segment, expand: expand, isKana: isKana,
     pairKey: pairKey, bytes: bytes, Reader: Reader, bitsReader: bitsReader, postingsOf: postingsOf,
+    positionsOf: positionsOf, isDense: isDense,
     fnv1a: function (s) {
       var h = 0x811c9dc5;
       new TextEncoder().encode(s).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });

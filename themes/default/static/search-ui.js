@@ -91,10 +91,17 @@
     });
   }
 
-  /* ---- facets ---- */
+  /* ---- facets: counted only when open (their columns load on demand) ---- */
+  var OPEN = ['band', 'category', 'region'], open = {};
+  function isOpen(name, st) { return name in open ? open[name] : (OPEN.indexOf(name) >= 0 || !!(st.facets[name] || []).length); }
+  function opened(st) { return engine.m.shown.filter(function (n) { return isOpen(n, st); }); }
   function renderFacets(st, answer) {
-    var open = {};
-    facetBox.querySelectorAll('details').forEach(function (d) { open[d.getAttribute('data-facet')] = d.open; });
+    /* Keep the keyboard focus on the same control across the re-render. */
+    var focus = document.activeElement, again = null;
+    if (focus && facetBox.contains(focus)) {
+      var d0 = focus.closest('details');
+      again = { facet: d0 && d0.getAttribute('data-facet'), value: focus.tagName === 'INPUT' ? focus.value : null };
+    }
     facetBox.textContent = '';
     engine.m.shown.forEach(function (name) {
       var c = engine.m.facets.find(function (x) { return x.name === name; });
@@ -103,7 +110,12 @@
       var values = c.values.filter(function (v) { return counts[v] || chosen.indexOf(v) >= 0; });
       var d = el('details', 'facet');
       d.setAttribute('data-facet', name);
-      d.open = name in open ? open[name] : (chosen.length > 0 || ['band', 'category', 'region'].indexOf(name) >= 0);
+      d.open = isOpen(name, st);
+      d.addEventListener('toggle', function () {
+        var counted = name in answer.facets;
+        open[name] = d.open;
+        if (d.open && !counted) run(current.state, true);
+      });
       var summary = el('summary', null, c.label);
       if (chosen.length) summary.appendChild(el('span', 'chosen', '（' + chosen.length + '件選択）'));
       d.appendChild(summary);
@@ -123,10 +135,14 @@
         li.appendChild(label);
         ul.appendChild(li);
       });
-      if (!values.length) ul.appendChild(el('li', 'none', '該当なし'));
+      if (!values.length) ul.appendChild(el('li', 'none', name in answer.facets ? '該当なし' : '読み込み中…'));
       fs.appendChild(ul);
       d.appendChild(fs);
       facetBox.appendChild(d);
+      if (again && again.facet === name) {
+        var target = again.value === null ? summary : Array.from(ul.querySelectorAll('input')).find(function (b) { return b.value === again.value; });
+        (target || summary).focus();
+      }
     });
   }
 
@@ -209,12 +225,18 @@
     nothing: function (d) { return '「' + d + '」には検索できる語がありません（助詞や記号だけです）。内容を表す語を加えてください。'; }
   };
 
-  function run(st) {
+  /* `recount`: the same search again because a facet was opened (keeps the list). */
+  function run(st, recount) {
+    if (recount) {
+      var shown = current;
+      return engine.search({ query: st.query, facets: st.facets, ranges: st.ranges, sort: st.sort, near: st.near, count: opened(st) })
+        .then(function (answer) { if (current === shown) { shown.answer.facets = answer.facets; renderFacets(st, shown.answer); } });
+    }
     var my = ++seq;
     results.setAttribute('data-state', 'loading');
     form.setAttribute('data-state', 'loading');
     status.textContent = '検索しています…';
-    var req = { query: st.query, facets: st.facets, ranges: st.ranges, sort: st.sort, near: st.near };
+    var req = { query: st.query, facets: st.facets, ranges: st.ranges, sort: st.sort, near: st.near, count: opened(st) };
     return engine.search(req).then(function (answer) {
       if (my !== seq) return;
       current = { state: st, answer: answer };
