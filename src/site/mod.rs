@@ -142,7 +142,12 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         staging.write(&page.file, html.as_bytes()).map_err(BuildError::from)
     })?;
     for asset in &theme.assets {
-        staging.write(&Path::new(theme::ASSETS_DIR).join(&asset.name), &asset.content)?;
+        let path = Path::new(theme::ASSETS_DIR).join(&asset.name);
+        if search_index::SCRIPTS.contains(&asset.name.as_str()) {
+            staging.write(&path, &search_index::compact_script(&asset.content))?;
+        } else {
+            staging.write(&path, &asset.content)?;
+        }
     }
     staging.write(Path::new("cases.csv"), &export::csv(&collection)?)?;
     staging.write(Path::new("cases.json"), &export::json(&collection)?)?;

@@ -62,6 +62,48 @@ use encode::{Part, script};
 /// The folder of the search page and its data, relative to the output root.
 pub const SEARCH_DIR: &str = "search";
 
+/// The scripts of the search page, shipped by [`compact_script`].
+pub const SCRIPTS: [&str; 3] = ["search-query.js", "search-engine.js", "search-ui.js"];
+
+/// A script as shipped: without whole-line comments and indentation, which
+/// document the source but would cost every first search (a third of its
+/// bytes). Only lines that begin with `//` or a `/* … */` block are
+/// dropped, so code is never touched.
+///
+/// ```
+/// # use jirei::site::search_index::compact_script;
+/// let source = "/* doc\n * more */\nfunction f() {\n  // note\n  return 1; // kept\n}\n";
+/// assert_eq!(compact_script(source.as_bytes()), b"function f() {\nreturn 1; // kept\n}\n");
+/// ```
+pub fn compact_script(source: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(source) else {
+        return source.to_vec();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut in_comment = false;
+    for line in text.lines() {
+        let mut rest = line.trim();
+        if in_comment || rest.starts_with("/*") {
+            match rest.find("*/") {
+                Some(end) => {
+                    in_comment = false;
+                    rest = rest[end + 2..].trim();
+                }
+                None => {
+                    in_comment = true;
+                    continue;
+                }
+            }
+        }
+        if rest.is_empty() || rest.starts_with("//") {
+            continue;
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 /// Builds every data file of the search page: (path below [`SEARCH_DIR`], bytes).
 ///
 /// `cases` are the published cases in the collection's order (by id).
