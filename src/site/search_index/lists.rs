@@ -1,32 +1,40 @@
 //! The shipped form of one posting list, chosen by its density so that the
 //! postings of common words stay small on large collections.
 //!
-//! * **Sparse** (short fields, or `df · 16 < N`): per posting `doc delta, tf` (varints), the
+//! * **Sparse** (`df · 16 < N`): per posting `doc delta, tf` (varints), the
 //!   fieldnorm id (one byte) and, in the body field of words and word
 //!   pairs, the first snippet chunk (varint).
-//! * **Dense** (body and n-gram lists with `df · 16 ≥ N`): a bitmap of the N documents, then a 2-bit
-//!   code per posting (`tf − 1`, 3 = more: a varint `tf − 4` follows in the
-//!   tail), and no fieldnorm: it comes from the field's fieldnorm column
-//!   (`z/<field>.js`, one byte per document), which a query loads once.
-//!
-//! Positions of pairs are kept apart (they are needed only for phrases of
-//! three or more terms): per posting `tf` position deltas.
+//! * **Dense** (`df · 16 ≥ N`): a bitmap of the N documents, a 2-bit code
+//!   per posting (`tf − 1`; 3 = more, and a varint `tf − 4` follows in the
+//!   tail), then for the short fields the fieldnorm ids (a byte giving the
+//!   bit width, then the ids bit-packed), the tail last. The body and
+//!   n-gram fields take fieldnorms from their column instead
+//!   (`z/<field>.js`: the smallest id, a bit width, then `id − smallest`
+//!   for every document, bit-packed), which a query loads once.
 
-use super::encode::push_varint;
+use super::encode::{BitWriter, bit_width, push_varint};
 use super::postings::{BODY, NGRAM};
 
-/// Whether the list of `df` postings among `docs` documents in `field` is
-/// dense. Only the long fields qualify: a column of fieldnorms costs one
-/// byte per document, which only their long lists pay back.
-pub fn is_dense(field: usize, df: u32, docs: u32) -> bool {
-    matches!(field, BODY | NGRAM) && u64::from(df) * 16 >= u64::from(docs)
+/// Whether a list of `df` postings among `docs` documents is dense.
+pub fn is_dense(df: u32, docs: u32) -> bool {
+    u64::from(df) * 16 >= u64::from(docs)
 }
 
-/// A list as shipped: postings, and positions for pairs.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Encoded {
-    pub postings: Vec<u8>,
-    pub positions: Vec<u8>,
+/// Whether dense lists of `field` take their fieldnorms from a column.
+pub fn has_column(field: usize) -> bool {
+    matches!(field, BODY | NGRAM)
+}
+
+/// The fieldnorm column of a field (see the module documentation).
+pub fn column(fieldnorms: &[u8]) -> Vec<u8> {
+    let low = fieldnorms.iter().copied().min().unwrap_or(0);
+    let high = fieldnorms.iter().copied().max().unwrap_or(0);
+    let width = bit_width(u64::from(high - low));
+    let mut bits = BitWriter::default();
+    for &id in fieldnorms {
+        bits.push(u64::from(id - low), width);
+    }
+    [vec![low, width as u8], bits.into_bytes()].concat()
 }
 
 /// One posting of the intermediate form [`super::postings`] accumulates.
@@ -50,11 +58,10 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
     value
 }
 
-/// Re-encodes an intermediate list (`doc delta, tf, fieldnorm, [chunk],
-/// [positions]` per posting) in its shipped form.
-pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool, pair: bool) -> Encoded {
+/// Re-encodes an intermediate list (`doc delta, tf, fieldnorm, [chunk]`
+/// per posting) in its shipped form.
+pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool) -> Vec<u8> {
     let mut postings = Vec::with_capacity(df as usize);
-    let mut out = Encoded::default();
     let (mut at, mut doc) = (0, 0u32);
     while at < raw.len() {
         doc += read_varint(raw, &mut at) as u32;
@@ -62,11 +69,6 @@ pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool, pair: 
         let fieldnorm = raw[at];
         at += 1;
         let chunk = if chunks { read_varint(raw, &mut at) as u32 } else { 0 };
-        if pair {
-            for _ in 0..tf {
-                push_varint(&mut out.positions, read_varint(raw, &mut at));
-            }
-        }
         postings.push(Raw {
             doc,
             tf,
@@ -74,7 +76,7 @@ pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool, pair: 
             chunk,
         });
     }
-    if is_dense(field, df, docs) {
+    if is_dense(df, docs) {
         let mut bitmap = vec![0u8; (docs as usize).div_ceil(8)];
         let mut codes = vec![0u8; postings.len().div_ceil(4)];
         let mut tail = Vec::new();
@@ -86,20 +88,30 @@ pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool, pair: 
                 push_varint(&mut tail, u64::from(p.tf - 4));
             }
         }
-        out.postings = [bitmap, codes, tail].concat();
+        let mut norms = Vec::new();
+        if !has_column(field) {
+            let width = bit_width(u64::from(postings.iter().map(|p| p.fieldnorm).max().unwrap_or(0)));
+            let mut bits = BitWriter::default();
+            for p in &postings {
+                bits.push(u64::from(p.fieldnorm), width);
+            }
+            norms = [vec![width as u8], bits.into_bytes()].concat();
+        }
+        [bitmap, codes, norms, tail].concat()
     } else {
+        let mut out = Vec::new();
         let mut previous = 0;
         for p in &postings {
-            push_varint(&mut out.postings, u64::from(p.doc - previous));
-            push_varint(&mut out.postings, u64::from(p.tf));
-            out.postings.push(p.fieldnorm);
+            push_varint(&mut out, u64::from(p.doc - previous));
+            push_varint(&mut out, u64::from(p.tf));
+            out.push(p.fieldnorm);
             if chunks {
-                push_varint(&mut out.postings, u64::from(p.chunk));
+                push_varint(&mut out, u64::from(p.chunk));
             }
             previous = p.doc;
         }
+        out
     }
-    out
 }
 
 #[cfg(test)]
@@ -120,16 +132,22 @@ mod tests {
 
     #[test]
     fn sparse_lists_keep_docs_tf_and_fieldnorm() {
-        let e = encode(&raw(&[(3, 1, 9), (40, 2, 7)]), BODY, 2, 100, false, false);
-        assert_eq!(e.postings, [3, 1, 9, 37, 2, 7]);
+        let e = encode(&raw(&[(3, 1, 9), (40, 2, 7)]), BODY, 2, 100, false);
+        assert_eq!(e, [3, 1, 9, 37, 2, 7]);
     }
 
     #[test]
     fn dense_lists_are_a_bitmap_and_2_bit_frequencies() {
-        let e = encode(&raw(&[(0, 1, 9), (2, 2, 9), (9, 6, 9)]), BODY, 3, 16, false, false);
+        let e = encode(&raw(&[(0, 1, 9), (2, 2, 9), (9, 6, 9)]), BODY, 3, 16, false);
         // bitmap docs 0, 2, 9; codes 0, 1, 3; tail 6 - 4.
-        assert_eq!(e.postings, [0b0000_0101, 0b0000_0010, 0b0011_0100, 2]);
-        let title = encode(&raw(&[(0, 1, 9), (2, 2, 9), (9, 6, 9)]), 0, 3, 16, false, false);
-        assert_eq!(title.postings, [0, 1, 9, 2, 2, 9, 7, 6, 9], "short fields stay sparse");
+        assert_eq!(e, [0b0000_0101, 0b0000_0010, 0b0011_0100, 2]);
+        let title = encode(&raw(&[(0, 1, 9), (2, 2, 3), (9, 6, 9)]), 0, 3, 16, false);
+        // Short fields carry their fieldnorm ids: width 4, then 9, 3, 9.
+        assert_eq!(title, [0b0000_0101, 0b0000_0010, 0b0011_0100, 4, 0x39, 0x09, 2]);
+    }
+
+    #[test]
+    fn columns_store_fieldnorms_above_the_smallest() {
+        assert_eq!(column(&[100, 101, 103]), [100, 2, 0b0011_0100]);
     }
 }

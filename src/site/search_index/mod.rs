@@ -25,7 +25,9 @@
 //!   with tantivy's 256-step fieldnorm table; a union adds its matching
 //!   clauses in clause order; `jirei search` nests conjunctions two at a
 //!   time and gives filters a zero score, so every sum has one order on
-//!   both sides. Scores are then quantized and ties broken by case id, as
+//!   both sides, and matches phrases of three or more terms by their
+//!   adjacent pairs, so a phrase needs pair frequencies, not positions.
+//!   Scores are then quantized and ties broken by case id, as
 //!   [`crate::search::rank`] does.
 //!
 //! # Files (below `search/`)
@@ -34,7 +36,7 @@
 //! |---|---|---|
 //! | `meta.js` | every search | statistics, constants, facet values |
 //! | `l/<n>.js` | per query character | [`lexicon`] shard with the synonyms of its words |
-//! | `t/<n>.js`, `p/<n>.js`, `q/<n>.js` | per query term | [`shards`] of postings ([`lists`]), positions |
+//! | `t/<n>.js`, `p/<n>.js` | per query term | [`shards`] of postings ([`lists`]) |
 //! | `z/<field>.js` | with a common word | fieldnorm column of the body or n-gram field |
 //! | `f/<facet>.js` | every search | facet column ([`meta`]) |
 //! | `n/<number>.js` | ranges, sorting, peers | number column |
@@ -146,9 +148,9 @@ pub fn build(
         files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&n.bytes)])));
     }
     for f in [postings::BODY, postings::NGRAM] {
-        let column = &postings.fieldnorms[f];
+        let column = lists::column(&postings.fieldnorms[f]);
         let name = format!("z/{f}");
-        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(column)])));
+        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&column)])));
     }
     for (i, shard) in lexicon_shards.iter().enumerate() {
         let name = format!("l/{i}");

@@ -16,14 +16,15 @@
 //! | `N` trigram | two adjacent character bigrams | ngram |
 //!
 //! Adjacent bigrams overlap by one character (`ab`, `bc`), so their pair is
-//! written as the trigram `abc`; any other pair as `a b` (terms never contain spaces). Pairs carry
-//! positions, so a phrase of any length is matched exactly by chaining
-//! pairs, without shipping the (far larger) positions of single terms.
+//! written as the trigram `abc`; any other pair as `a b` (terms never
+//! contain spaces). A pair's frequency is what a two-term phrase query
+//! counts, and `jirei search` matches longer phrases by their pairs
+//! (`search::query`), so no positions are shipped at all.
 //!
 //! Postings accumulate here as `doc delta, tf, fieldnorm id` (varints, the
 //! id one byte), then in the body field for words and word pairs the first
-//! snippet chunk they occur in, and for pairs the tf positions (deltas);
-//! [`super::lists`] turns them into their shipped form.
+//! snippet chunk they occur in; [`super::lists`] turns them into their
+//! shipped form.
 
 use std::collections::HashMap;
 
@@ -76,11 +77,11 @@ pub struct Postings {
     pub num_docs: u32,
 }
 
-/// One field of one document: per distinct key, tf, first chunk and positions.
+/// One field of one document: per distinct key, tf and first chunk.
 #[derive(Default)]
 struct DocField {
     num_tokens: u32,
-    keys: Vec<(String, u32, u32, Vec<u32>)>,
+    keys: Vec<(String, u32, u32)>,
 }
 
 /// The texts of one document to analyse, with its body chunk starts.
@@ -105,7 +106,7 @@ pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer) -> Postings {
                 out.total_tokens[f] += u64::from(field.num_tokens);
                 let fieldnorm = FieldNormReader::fieldnorm_to_id(field.num_tokens);
                 out.fieldnorms[f].push(fieldnorm);
-                for (key, tf, chunk, positions) in field.keys {
+                for (key, tf, chunk) in field.keys {
                     let id = match index.get(&key) {
                         Some(&id) => id,
                         None => {
@@ -131,11 +132,6 @@ pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer) -> Postings {
                     let key_kind = out.keys[id as usize].as_bytes()[0];
                     if matches!(key_kind, b'w' | b'x') && f == BODY {
                         push_varint(&mut postings.bytes, u64::from(chunk));
-                    }
-                    let mut previous = 0;
-                    for p in positions {
-                        push_varint(&mut postings.bytes, u64::from(p - previous));
-                        previous = p;
                     }
                     postings.df += 1;
                     postings.next_doc = doc;
@@ -188,16 +184,12 @@ fn field(values: &[Vec<(String, u32, usize)>], term_kind: u8, pair_kind: u8, chu
     let mut out = DocField::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut offset = 0u32;
-    let mut add = |out: &mut DocField, key: String, position: u32, chunk: u32, with_position: bool| {
+    let mut add = |out: &mut DocField, key: String, chunk: u32| {
         let slot = *seen.entry(key.clone()).or_insert_with(|| {
-            out.keys.push((key, 0, chunk, Vec::new()));
+            out.keys.push((key, 0, chunk));
             out.keys.len() - 1
         });
-        let entry = &mut out.keys[slot];
-        entry.1 += 1;
-        if with_position {
-            entry.3.push(position);
-        }
+        out.keys[slot].1 += 1;
     };
     for value in values {
         let mut end = offset;
@@ -207,11 +199,11 @@ fn field(values: &[Vec<(String, u32, usize)>], term_kind: u8, pair_kind: u8, chu
             end = end.max(position + 1);
             out.num_tokens += 1;
             let chunk = chunk_starts.partition_point(|&s| s <= *start).saturating_sub(1) as u32;
-            add(&mut out, format!("{}{term}", term_kind as char), position, chunk, false);
+            add(&mut out, format!("{}{term}", term_kind as char), chunk);
             if let Some((before, at, before_chunk)) = previous
                 && at + 1 == position
             {
-                add(&mut out, pair_key(pair_kind, before, term), at, before_chunk, true);
+                add(&mut out, pair_key(pair_kind, before, term), before_chunk);
             }
             previous = Some((term, position, chunk));
         }

@@ -7,16 +7,15 @@
 //! Shard layout (base64 bytes, keys as a separate JSON array, same order):
 //! per key `field mask`, per field `df` (for a pair also the dfs of its two
 //! terms, so a phrase needs only pair records), then `0` and per field
-//! `length, list` ([`super::lists`]) and, for a pair, per field `length,
-//! positions` — or `n + 1` for external file `p/<n>.js` (per field
-//! `length, list`) with the positions of a pair in `q/<n>.js`.
+//! `length, list` ([`super::lists`]) — or `n + 1` for external file
+//! `p/<n>.js`, which holds per field `length, list`.
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
 use super::encode::{Part, fnv1a, push_varint, script};
-use super::lists::{Encoded, encode};
+use super::lists::encode;
 use super::postings::{BODY, Postings};
 
 /// Postings larger than this (bytes, all fields) get a file of their own.
@@ -59,29 +58,23 @@ fn pair_terms(key: &str) -> Option<(String, String)> {
 
 pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
     let docs = postings.num_docs;
-    let encoded: Vec<Vec<Encoded>> = postings
+    let encoded: Vec<Vec<Vec<u8>>> = postings
         .keys
         .par_iter()
         .zip(&postings.records)
         .map(|(key, record)| {
             let kind = key.as_bytes()[0];
-            let pair = matches!(kind, b'x' | b'R' | b'N');
             record
                 .fields
                 .iter()
                 .map(|(f, p)| {
                     let chunks = matches!(kind, b'w' | b'x') && usize::from(*f) == BODY;
-                    encode(&p.bytes, usize::from(*f), p.df, docs, chunks, pair)
+                    encode(&p.bytes, usize::from(*f), p.df, docs, chunks)
                 })
                 .collect()
         })
         .collect();
-    let size = |i: usize| -> usize {
-        encoded[i]
-            .iter()
-            .map(|e| e.postings.len() + e.positions.len() + 3)
-            .sum()
-    };
+    let size = |i: usize| -> usize { encoded[i].iter().map(|e| e.len() + 3).sum() };
     let index: std::collections::HashMap<&str, usize> =
         postings.keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let df = |key: &str, field: u8| -> u64 {
@@ -115,27 +108,17 @@ pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
                     push_varint(&mut bytes, df(b, *field));
                 }
             }
-            let lists = &encoded[i];
-            let has_positions = lists.iter().any(|e| !e.positions.is_empty());
+            let lists = encoded[i].iter().map(Vec::as_slice);
             if size(i) > EXTERNAL_BYTES {
                 push_varint(&mut bytes, external + 1);
                 let mut body = Vec::new();
-                push_lists(&mut body, lists.iter().map(|e| e.postings.as_slice()));
+                push_lists(&mut body, lists);
                 let name = format!("p/{external}");
                 files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&body)])));
-                if has_positions {
-                    let mut body = Vec::new();
-                    push_lists(&mut body, lists.iter().map(|e| e.positions.as_slice()));
-                    let name = format!("q/{external}");
-                    files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&body)])));
-                }
                 external += 1;
             } else {
                 bytes.push(0);
-                push_lists(&mut bytes, lists.iter().map(|e| e.postings.as_slice()));
-                if has_positions {
-                    push_lists(&mut bytes, lists.iter().map(|e| e.positions.as_slice()));
-                }
+                push_lists(&mut bytes, lists);
             }
         }
         let keys: Vec<&str> = members.iter().map(|&i| postings.keys[i].as_str()).collect();

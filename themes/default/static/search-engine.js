@@ -73,7 +73,7 @@
     var keys = parts[0], r = new Q.Reader(Q.bytes(parts[1])), map = new Map();
     keys.forEach(function (key) {
       var mask = r.buf[r.at++], pair = /^[xRN]/.test(key);
-      var rec = { key: key, pair: pair, fields: [], df: [], terms: [], raw: null, pos: null, ext: 0, lists: [] };
+      var rec = { key: key, fields: [], df: [], terms: [], raw: null, ext: 0, lists: [] };
       for (var fld = 0; fld < 7; fld++) if (mask >> fld & 1) rec.fields.push(fld);
       rec.fields.forEach(function (fld) {
         rec.df[fld] = r.varint();
@@ -83,7 +83,6 @@
       if (!rec.ext) {
         rec.raw = [];
         rec.fields.forEach(function (fld) { rec.raw[fld] = r.slice(); });
-        if (pair) { rec.pos = []; rec.fields.forEach(function (fld) { rec.pos[fld] = r.slice(); }); }
       }
       map.set(key, rec);
     });
@@ -91,9 +90,9 @@
     return map;
   };
 
-  /* Loads what decoding `recs` needs: external lists (p/), positions of
-   * pairs when `positions` (q/), fieldnorm columns of dense lists (z/). */
-  Engine.prototype.fetch = function (recs, positions) {
+  /* Loads what decoding `recs` needs: external lists (p/) and the
+   * fieldnorm columns of dense body and n-gram lists (z/). */
+  Engine.prototype.fetch = function (recs) {
     var self = this, jobs = [], columns = new Set();
     recs.forEach(function (rec) {
       if (!rec) return;
@@ -102,16 +101,11 @@
         rec.raw = [];
         rec.fields.forEach(function (fld) { rec.raw[fld] = r.slice(); });
       }));
-      if (positions && rec.pair && !rec.pos) jobs.push(self.get('q/' + (rec.ext - 1)).then(function (parts) {
-        var r = new Q.Reader(Q.bytes(parts[0]));
-        rec.pos = [];
-        rec.fields.forEach(function (fld) { rec.pos[fld] = r.slice(); });
-      }));
-      rec.fields.forEach(function (fld) { if (Q.isDense(fld, rec.df[fld], self.m.docs)) columns.add(fld); });
+      rec.fields.forEach(function (fld) { if (Q.hasColumn(fld) && Q.isDense(rec.df[fld], self.m.docs)) columns.add(fld); });
     });
     if (!this.fieldnorms) this.fieldnorms = [];
     columns.forEach(function (fld) {
-      if (!self.fieldnorms[fld]) jobs.push(self.get('z/' + fld).then(function (parts) { self.fieldnorms[fld] = Q.bytes(parts[0]); }));
+      if (!self.fieldnorms[fld]) jobs.push(self.get('z/' + fld).then(function (parts) { self.fieldnorms[fld] = Q.columnOf(Q.bytes(parts[0]), self.m.docs); }));
     });
     return Promise.all(jobs);
   };
@@ -122,10 +116,6 @@
     if (!rec.lists[fld]) {
       var chunks = fld === Q.BODY && (rec.key[0] === 'w' || rec.key[0] === 'x');
       rec.lists[fld] = Q.postingsOf(rec.raw[fld], fld, rec.df[fld], this.m.docs, this.fieldnorms[fld], chunks);
-      if (rec.pos) {
-        var positions = Q.positionsOf(rec.pos[fld], rec.lists[fld]);
-        rec.lists[fld].forEach(function (p, i) { p.positions = positions[i]; });
-      }
     }
     return rec.lists[fld];
   };
@@ -148,36 +138,21 @@
     return starts;
   }
 
-  /* A phrase (or one term) in one field, from pair records: the phrase
-   * occurs at p when each covering pair starting at s occurs at p + s. */
+  /* Terms in a row in one field (query.rs `phrase`): one term; two as a
+   * phrase, whose frequency is the pair's; more as all the two-term
+   * phrases that cover them (the biword method), nested a ∧ (b ∧ …). */
   Engine.prototype.phraseScores = function (terms, fld, boost, recs) {
-    var kinds = Q.KINDS[fld], out = new Map();
+    var self = this, kinds = Q.KINDS[fld], out = new Map();
     if (terms.length === 1) return this.termScores(recs.get(kinds[0] + terms[0]), fld, boost);
-    var starts = pairStarts(terms.length), dfs = [], pairs = [];
-    for (var j = 0; j < starts.length; j++) {
-      var s = starts[j], rec = recs.get(Q.pairKey(kinds[1], terms[s], terms[s + 1]));
-      var list = this.list(rec, fld);
-      if (!list.length) return out;
-      dfs[s] = rec.terms[fld][0];
-      dfs[s + 1] = rec.terms[fld][1];
-      pairs.push(new Map(list.map(function (p) { return [p.doc, p]; })));
+    if (terms.length > 2) {
+      return conjunction(pairStarts(terms.length).map(function (s) { return self.phraseScores(terms.slice(s, s + 2), fld, boost, recs); }));
     }
-    var idf = 0;
-    for (var i = 0; i < terms.length; i++) idf = f(idf + this.idf(dfs[i]));
+    var rec = recs.get(Q.pairKey(kinds[1], terms[0], terms[1])), list = this.list(rec, fld);
+    if (!list.length) return out;
+    var idf = f(f(0 + this.idf(rec.terms[fld][0])) + this.idf(rec.terms[fld][1]));
     var w = f(idf * Q.K1P1), cache = this.norms[fld];
     if (boost !== 1) w = f(w * boost);
-    pairs[0].forEach(function (first, doc) {
-      var at = pairs.map(function (m) { return m.get(doc); });
-      if (at.some(function (p) { return !p; })) return;
-      var count = first.tf;
-      if (at.length > 1) {
-        var sets = at.map(function (p) { return new Set(p.positions); });
-        count = first.positions.filter(function (p) {
-          return sets.every(function (set, k) { return set.has(p + starts[k]); });
-        }).length;
-      }
-      if (count) out.set(doc, f(w * f(count / f(count + cache[first.norm]))));
-    });
+    list.forEach(function (p) { out.set(p.doc, f(w * f(p.tf / f(p.tf + cache[p.norm])))); });
     return out;
   };
 
@@ -255,16 +230,16 @@
     });
   };
 
-  /* Keys a plan reads → what it needs: 1 the list, 2 also positions. */
+  /* Keys a plan reads (term and pair records, with their lists). */
   function keysOf(plan) {
-    var keys = new Map();
-    function need(key, level) { if (key.indexOf('\u0000') < 0) keys.set(key, Math.max(keys.get(key) || 0, level)); }
+    var keys = new Set();
+    function need(key) { if (key.indexOf('\u0000') < 0) keys.add(key); }
     plan.forEach(function (clauses) {
       clauses.forEach(function (c) {
         var kinds = c.kind === 'stream' ? Q.KINDS[c.field] : 'wx';
         var t = c.terms;
-        if (t.length === 1 || c.kind === 'all') t.forEach(function (w) { need(kinds[0] + w, 1); });
-        else pairStarts(t.length).forEach(function (s) { need(Q.pairKey(kinds[1], t[s], t[s + 1]), t.length > 2 ? 2 : 1); });
+        if (t.length === 1 || c.kind === 'all') t.forEach(function (w) { need(kinds[0] + w); });
+        else pairStarts(t.length).forEach(function (s) { need(Q.pairKey(kinds[1], t[s], t[s + 1])); });
       });
     });
     return keys;
@@ -279,9 +254,8 @@
       return Promise.resolve({ scores: all, recs: new Map() });
     }
     var keys = keysOf(plan);
-    return this.records(Array.from(keys.keys())).then(function (recs) {
-      var level = function (n) { return Array.from(keys.keys()).filter(function (k) { return keys.get(k) === n; }).map(function (k) { return recs.get(k); }); };
-      return Promise.all([self.fetch(level(1), false), self.fetch(level(2), true)]).then(function () {
+    return this.records(Array.from(keys)).then(function (recs) {
+      return self.fetch(Array.from(recs.values())).then(function () {
         var groups = plan.map(function (clauses) {
           return union(clauses.map(function (c) {
             if (c.kind === 'fields') return self.inWordFields(c.terms, recs);
@@ -407,7 +381,7 @@
   function chunksOf(self, recs) {
     var votes = new Map();
     recs.forEach(function (rec, key) {
-      if (!rec || !rec.raw || !/^[wx]/.test(key) || Q.isDense(Q.BODY, rec.df[Q.BODY], self.m.docs)) return;
+      if (!rec || !rec.raw || !/^[wx]/.test(key) || Q.isDense(rec.df[Q.BODY], self.m.docs)) return;
       self.list(rec, Q.BODY).forEach(function (p) {
         if (!votes.has(p.doc)) votes.set(p.doc, new Map());
         var v = votes.get(p.doc);

@@ -192,18 +192,31 @@
       return v;
     };
   }
-  function isDense(fld, df, docs) { return (fld === BODY || fld === NGRAM) && df * 16 >= docs; }
+  function isDense(df, docs) { return df * 16 >= docs; }
+  function hasColumn(fld) { return fld === BODY || fld === NGRAM; }
+  /* A fieldnorm column: smallest id, bit width, ids above the smallest. */
+  function columnOf(buf, docs) {
+    var read = bitsReader(buf.subarray(2)), out = new Uint8Array(docs);
+    for (var d = 0; d < docs; d++) out[d] = buf[0] + read(buf[1]);
+    return out;
+  }
   /* One posting list (src/site/search_index/lists.rs): [{doc, tf, norm, chunk}].
-   * Dense body and n-gram lists (df * 16 >= docs) are a bitmap and 2-bit tf
-   * codes; their fieldnorms come from the field's column `norms`. */
+   * Dense lists (df * 16 >= docs) are a bitmap, 2-bit tf codes and, in short
+   * fields, bit-packed fieldnorms; body and n-gram ones use the column `norms`. */
   function postingsOf(buf, fld, df, docs, norms, chunks) {
     var out = [], r = new Reader(buf), d;
-    if (isDense(fld, df, docs)) {
-      var codes = Math.ceil(docs / 8), tail = new Reader(buf, codes + Math.ceil(df / 4));
+    if (isDense(df, docs)) {
+      var codes = Math.ceil(docs / 8), at = codes + Math.ceil(df / 4), readNorm = null;
+      if (!hasColumn(fld)) {
+        var width = buf[at], packed = bitsReader(buf.subarray(at + 1));
+        readNorm = function () { return packed(width); };
+        at += 1 + Math.ceil(df * width / 8);
+      }
+      var tail = new Reader(buf, at);
       for (d = 0; d < docs; d++) {
         if (!(buf[d >> 3] >> (d & 7) & 1)) continue;
         var i = out.length, code = buf[codes + (i >> 2)] >> (2 * (i & 3)) & 3;
-        out.push({ doc: d, tf: code === 3 ? 4 + tail.varint() : code + 1, norm: norms[d], chunk: 0 });
+        out.push({ doc: d, tf: code === 3 ? 4 + tail.varint() : code + 1, norm: readNorm ? readNorm() : norms[d], chunk: 0 });
       }
       return out;
     }
@@ -215,21 +228,12 @@
     }
     return out;
   }
-  /* Positions of a pair list, one array per posting. */
-  function positionsOf(buf, list) {
-    var r = new Reader(buf);
-    return list.map(function (p) {
-      var out = [];
-      for (var k = 0, pos = 0; k < p.tf; k++) out.push(pos += r.varint());
-      return out;
-    });
-  }
 
   return {
     SearchError: SearchError, parse: parse, normalize: normalize, ngramTerms: ngramTerms,
     readingTerms: readingTerms, segment: segment, expand: expand, isKana: isKana,
     pairKey: pairKey, bytes: bytes, Reader: Reader, bitsReader: bitsReader, postingsOf: postingsOf,
-    positionsOf: positionsOf, isDense: isDense,
+    isDense: isDense, hasColumn: hasColumn, columnOf: columnOf,
     fnv1a: function (s) {
       var h = 0x811c9dc5;
       new TextEncoder().encode(s).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
