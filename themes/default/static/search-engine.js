@@ -101,7 +101,7 @@
         rec.raw = [];
         rec.fields.forEach(function (fld) { rec.raw[fld] = r.slice(); });
       }));
-      rec.fields.forEach(function (fld) { if (Q.hasColumn(fld) && Q.isDense(rec.df[fld], self.m.docs)) columns.add(fld); });
+      rec.fields.forEach(function (fld) { if (Q.usesColumn(fld, rec.df[fld], self.m.docs)) columns.add(fld); });
     });
     if (!this.fieldnorms) this.fieldnorms = [];
     columns.forEach(function (fld) {

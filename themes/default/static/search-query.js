@@ -193,39 +193,30 @@
     };
   }
   function isDense(df, docs) { return df * 16 >= docs; }
-  function hasColumn(fld) { return fld === BODY || fld === NGRAM; }
+  function usesColumn(fld, df, docs) { return (fld === BODY || fld === NGRAM) && isDense(df, docs); }
   /* A fieldnorm column: smallest id, bit width, ids above the smallest. */
   function columnOf(buf, docs) {
     var read = bitsReader(buf.subarray(2)), out = new Uint8Array(docs);
     for (var d = 0; d < docs; d++) out[d] = buf[0] + read(buf[1]);
     return out;
   }
-  /* One posting list (src/site/search_index/lists.rs): [{doc, tf, norm, chunk}].
-   * Dense lists (df * 16 >= docs) are a bitmap, 2-bit tf codes and, in short
-   * fields, bit-packed fieldnorms; body and n-gram ones use the column `norms`. */
+  /* Bits, least significant first; unary = ones ended by a zero. */
+  function Bits(buf, at) { this.buf = buf; this.bit = at * 8; }
+  Bits.prototype.one = function () { var b = this.buf[this.bit >> 3] >> (this.bit & 7) & 1; this.bit++; return b; };
+  Bits.prototype.read = function (n) { var v = 0; for (var i = 0; i < n; i++) if (this.one()) v += Math.pow(2, i); return v; };
+  Bits.prototype.unary = function () { var n = 0; while (this.one()) n++; return n; };
+  Bits.prototype.gamma = function () { var n = this.unary(); return Math.pow(2, n) + this.read(n); };
+  /* One posting list (src/site/search_index/lists.rs): [{doc, tf, norm, chunk}]:
+   * documents as a bitmap (header 255) or Rice-coded gaps (header = k), then
+   * gamma-coded tfs, fieldnorms (unless from the column `norms`), chunks. */
   function postingsOf(buf, fld, df, docs, norms, chunks) {
-    var out = [], r = new Reader(buf), d;
-    if (isDense(df, docs)) {
-      var codes = Math.ceil(docs / 8), at = codes + Math.ceil(df / 4), readNorm = null;
-      if (!hasColumn(fld)) {
-        var width = buf[at], packed = bitsReader(buf.subarray(at + 1));
-        readNorm = function () { return packed(width); };
-        at += 1 + Math.ceil(df * width / 8);
-      }
-      var tail = new Reader(buf, at);
-      for (d = 0; d < docs; d++) {
-        if (!(buf[d >> 3] >> (d & 7) & 1)) continue;
-        var i = out.length, code = buf[codes + (i >> 2)] >> (2 * (i & 3)) & 3;
-        out.push({ doc: d, tf: code === 3 ? 4 + tail.varint() : code + 1, norm: readNorm ? readNorm() : norms[d], chunk: 0 });
-      }
-      return out;
-    }
-    for (d = 0; r.at < buf.length;) {
-      d += r.varint();
-      var p = { doc: d, tf: r.varint(), norm: buf[r.at++], chunk: 0 };
-      if (chunks) p.chunk = r.varint();
-      out.push(p);
-    }
+    var k = buf[0], r = new Bits(buf, 1), out = [], d;
+    if (k === 255) { for (d = 0; d < docs; d++) if (r.one()) out.push({ doc: d }); }
+    else for (d = -1; out.length < df;) { d += r.unary() * Math.pow(2, k) + r.read(k) + 1; out.push({ doc: d }); }
+    out.forEach(function (p) { p.tf = r.gamma(); p.chunk = 0; });
+    if (usesColumn(fld, df, docs)) out.forEach(function (p) { p.norm = norms[p.doc]; });
+    else { var w = r.read(4); out.forEach(function (p) { p.norm = r.read(w); }); }
+    if (chunks && !isDense(df, docs)) out.forEach(function (p) { p.chunk = r.gamma() - 1; });
     return out;
   }
 
@@ -233,7 +224,7 @@
     SearchError: SearchError, parse: parse, normalize: normalize, ngramTerms: ngramTerms,
     readingTerms: readingTerms, segment: segment, expand: expand, isKana: isKana,
     pairKey: pairKey, bytes: bytes, Reader: Reader, bitsReader: bitsReader, postingsOf: postingsOf,
-    isDense: isDense, hasColumn: hasColumn, columnOf: columnOf,
+    isDense: isDense, usesColumn: usesColumn, columnOf: columnOf,
     fnv1a: function (s) {
       var h = 0x811c9dc5;
       new TextEncoder().encode(s).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
