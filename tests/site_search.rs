@@ -107,8 +107,8 @@ const BUNDLED_BUDGET: u64 = 100 * 1000;
 const LARGE_BUDGET: u64 = 200 * 1000;
 
 /// Runs every judged query (and one with ranges, sorting and peers) as a
-/// first search, counting the facets the page shows open (band, category,
-/// region); returns the largest transfer after printing the distribution.
+/// first search, counting the facets the page shows open (band and
+/// category); returns the largest transfer after printing the distribution.
 fn first_search_bytes(site: &Path, label: &str) -> (u64, String) {
     let text = std::fs::read_to_string(repo().join("tests/relevance/queries.toml")).expect("queries");
     let judged: toml::Value = toml::from_str(&text).expect("toml");
@@ -126,7 +126,7 @@ fn first_search_bytes(site: &Path, label: &str) -> (u64, String) {
             .to_engine(10),
     );
     for r in &mut requests {
-        r["count"] = serde_json::json!(["band", "category", "region"]);
+        r["count"] = serde_json::json!(["band", "category"]);
     }
     let answers = browser_search(site, &requests);
     let mut sizes: Vec<(u64, String)> = answers

@@ -1,7 +1,8 @@
 //! The metadata every search loads (`meta.js`: field statistics, ranking
-//! constants, facet dictionaries, synonyms) and the per-document columns:
-//! facet values (`f/<facet>.js`, loaded by every search for the counts)
-//! and numbers (`n/<number>.js`, loaded only for ranges and sorting).
+//! constants, the facet dimensions) and the per-document columns: facet
+//! values (`f/<facet>.js`, with the facet's value names, loaded for the
+//! facets the page shows open or filters by) and numbers (`n/<number>.js`,
+//! loaded only for ranges, sorting and peers).
 //!
 //! Columns are bit-packed: a single-valued facet stores `value index + 1`
 //! (0 = none) in the fewest bits; a multi-valued one stores a count and
@@ -35,15 +36,18 @@ pub const FACET_LABELS: [&str; 8] = [
     "運用形態",
 ];
 
-/// One facet dimension: its values in display order and how its column is packed.
+/// One facet dimension: how its column is packed (in `meta.js`), its
+/// values in display order and the packed column (in `f/<facet>.js`,
+/// loaded when the facet is shown or filtered).
 #[derive(Debug, Serialize)]
 pub struct FacetColumn {
     pub name: &'static str,
     pub label: &'static str,
     /// Value ids (as stored) in display order are indices into this list.
+    #[serde(skip)]
     pub values: Vec<String>,
     /// Display labels where they differ from the value (band names).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip)]
     pub labels: Vec<String>,
     pub multi: bool,
     /// Bits per value (single: value index + 1; multi: value index).

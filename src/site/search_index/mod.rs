@@ -34,11 +34,11 @@
 //!
 //! | file | loaded | content |
 //! |---|---|---|
-//! | `meta.js` | every search | statistics, constants, facet values |
+//! | `meta.js` | every search | statistics, constants, facet dimensions |
 //! | `l/<n>.js` | per query character | [`lexicon`] shard with the synonyms of its words |
 //! | `t/<n>.js`, `p/<n>.js` | per query term | [`shards`] of postings ([`lists`]) |
 //! | `z/<field>.js` | with a common word | fieldnorm column of the body or n-gram field |
-//! | `f/<facet>.js` | every search | facet column ([`meta`]) |
+//! | `f/<facet>.js` | open or filtered facets | facet values and column ([`meta`]) |
 //! | `n/<number>.js` | ranges, sorting, peers | number column |
 //! | `h/<block>/<doc>-<chunk>.js` | per shown result | card and snippet text ([`hits`]) |
 //! | `r/<block>.js` | CSV download | CSV rows ([`hits`]) |
@@ -141,7 +141,8 @@ pub fn build(
     let numbers = meta::number_columns(&summaries);
     for f in &facets {
         let name = format!("f/{}", f.name);
-        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&f.bytes)])));
+        let parts = [Part::Bytes(&f.bytes), Part::json(&f.values), Part::json(&f.labels)];
+        files.push((format!("{name}.js"), script(&name, &parts)));
     }
     for n in &numbers {
         let name = format!("n/{}", n.name);

@@ -279,6 +279,8 @@
         for (var d = 0; d < n; d++) { var v = read(width); out.push(v ? v - 1 : null); }
       } else {
         var c = self.m.facets.find(function (x) { return x.name === name; });
+        c.values = parts[1];
+        c.labels = parts[2];
         for (d = 0; d < n; d++) {
           var ids = [];
           if (c.multi) for (var k = read(c.count_width); k > 0; k--) ids.push(read(c.width));

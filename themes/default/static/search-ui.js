@@ -92,7 +92,7 @@
   }
 
   /* ---- facets: counted only when open (their columns load on demand) ---- */
-  var OPEN = ['band', 'category', 'region'], open = {};
+  var OPEN = ['band', 'category'], open = {};
   function isOpen(name, st) { return name in open ? open[name] : (OPEN.indexOf(name) >= 0 || !!(st.facets[name] || []).length); }
   function opened(st) { return engine.m.shown.filter(function (n) { return isOpen(n, st); }); }
   function renderFacets(st, answer) {
@@ -107,7 +107,7 @@
       var c = engine.m.facets.find(function (x) { return x.name === name; });
       if (!c) return;
       var counts = answer.facets[name] || {}, chosen = st.facets[name] || [];
-      var values = c.values.filter(function (v) { return counts[v] || chosen.indexOf(v) >= 0; });
+      var values = (c.values || []).filter(function (v) { return counts[v] || chosen.indexOf(v) >= 0; });
       var d = el('details', 'facet');
       d.setAttribute('data-facet', name);
       d.open = isOpen(name, st);
