@@ -11,9 +11,9 @@
 //! 3. the fieldnorm ids, unless the list takes them from its field's
 //!    column (body and n-gram lists with `df · 16 ≥ N`, see [`column`]):
 //!    a 4-bit width, then each id in that many bits;
-//! 4. in short body lists (`df · 16 < N`) of words and word pairs, each
-//!    first snippet chunk plus one, gamma-coded (common words are no help
-//!    in choosing the snippet).
+//! 4. in body lists of words and word pairs, unless long (`df > 256` and
+//!    `df · 16 ≥ N`: common words are no help in choosing the snippet),
+//!    each first snippet chunk plus one, gamma-coded.
 //!
 //! Unary parts are runs of ones ended by a zero. Gamma-coding `x ≥ 1` is
 //! the unary length `n` of `x` without its leading one, then its `n` low
@@ -25,6 +25,11 @@ use super::postings::{BODY, NGRAM};
 /// Whether a list of `df` postings among `docs` documents is long.
 pub fn is_dense(df: u32, docs: u32) -> bool {
     u64::from(df) * 16 >= u64::from(docs)
+}
+
+/// Whether a body list records the snippet chunk of each posting.
+pub fn has_chunks(df: u32, docs: u32) -> bool {
+    df <= 256 || !is_dense(df, docs)
 }
 
 /// Whether the list takes its fieldnorms from its field's column.
@@ -144,7 +149,7 @@ pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool) -> Vec
             bits.push(u64::from(p.fieldnorm), width);
         }
     }
-    if chunks && !is_dense(df, docs) {
+    if chunks && has_chunks(df, docs) {
         for p in &postings {
             gamma(&mut bits, u64::from(p.chunk) + 1);
         }

@@ -378,12 +378,11 @@
   };
 
   /* The body chunk of each case with the most distinct query words (the
-   * chunk each word first occurs in; sparse lists only: common words are
-   * everywhere and say nothing). */
+   * chunk each word first occurs in, where lists record it). */
   function chunksOf(self, recs) {
     var votes = new Map();
     recs.forEach(function (rec, key) {
-      if (!rec || !rec.raw || !/^[wx]/.test(key) || Q.isDense(rec.df[Q.BODY], self.m.docs)) return;
+      if (!rec || !rec.raw || !/^[wx]/.test(key) || !Q.hasChunks(rec.df[Q.BODY], self.m.docs)) return;
       self.list(rec, Q.BODY).forEach(function (p) {
         if (!votes.has(p.doc)) votes.set(p.doc, new Map());
         var v = votes.get(p.doc);

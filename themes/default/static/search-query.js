@@ -193,6 +193,7 @@
     };
   }
   function isDense(df, docs) { return df * 16 >= docs; }
+  function hasChunks(df, docs) { return df <= 256 || !isDense(df, docs); }
   function usesColumn(fld, df, docs) { return (fld === BODY || fld === NGRAM) && isDense(df, docs); }
   /* A fieldnorm column: smallest id, bit width, ids above the smallest. */
   function columnOf(buf, docs) {
@@ -216,7 +217,7 @@
     out.forEach(function (p) { p.tf = r.gamma(); p.chunk = 0; });
     if (usesColumn(fld, df, docs)) out.forEach(function (p) { p.norm = norms[p.doc]; });
     else { var w = r.read(4); out.forEach(function (p) { p.norm = r.read(w); }); }
-    if (chunks && !isDense(df, docs)) out.forEach(function (p) { p.chunk = r.gamma() - 1; });
+    if (chunks && hasChunks(df, docs)) out.forEach(function (p) { p.chunk = r.gamma() - 1; });
     return out;
   }
 
@@ -224,7 +225,7 @@
     SearchError: SearchError, parse: parse, normalize: normalize, ngramTerms: ngramTerms,
     readingTerms: readingTerms, segment: segment, expand: expand, isKana: isKana,
     pairKey: pairKey, bytes: bytes, Reader: Reader, bitsReader: bitsReader, postingsOf: postingsOf,
-    isDense: isDense, usesColumn: usesColumn, columnOf: columnOf,
+    isDense: isDense, hasChunks: hasChunks, usesColumn: usesColumn, columnOf: columnOf,
     fnv1a: function (s) {
       var h = 0x811c9dc5;
       new TextEncoder().encode(s).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });

@@ -81,6 +81,8 @@
     return st;
   }
   function fillForm(st) {
+    $('ranges-box').open = $('ranges-box').open || Object.keys(st.ranges).length > 0;
+    $('near-box').open = $('near-box').open || !!st.near;
     form.elements.q.value = st.query;
     form.elements.sort.value = st.sort;
     form.elements.near.value = st.near || '';
@@ -296,7 +298,13 @@
     var t = e.target;
     if (t.type === 'checkbox' || t.name === 'sort' || t.name === 'near') submit(true);
   });
-  more.addEventListener('click', function () { showMore(seq); });
+  more.addEventListener('click', function () {
+    var from = results.children.length;
+    showMore(seq).then(function () {
+      var first = results.children[from];
+      if (first) first.querySelector('a').focus();
+    });
+  });
   csv.addEventListener('click', download);
   window.addEventListener('popstate', function () { var st = readUrl(); fillForm(st); run(st); });
   engine.meta().then(function () { var st = readUrl(); fillForm(st); run(st); }).catch(function (e) {
