@@ -465,8 +465,9 @@ fn the_home_page_counts_cases_and_lists_the_newest_first() {
     .map(|href| newest.find(href).unwrap_or_else(|| panic!("{href} in newest")))
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
-    // The search form appears once the site has a search page.
-    assert!(!home.contains("<form"));
+    // The site has a search page, so the home and header search forms show.
+    assert!(home.contains(r#"<form class="search-box" action="search/index.html""#));
+    assert!(home.contains(r#"<form class="header-search" action="search/index.html""#));
 }
 
 #[test]

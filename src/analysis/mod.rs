@@ -60,6 +60,7 @@ use lindera::segmenter::Segmenter;
 
 pub use error::{AnalysisError, SourceLocation};
 pub use expand::{MAX_ALTERNATIVES, SynonymTable};
+pub use morph::Kind as MorphemeKind;
 pub use synonyms::{OneWay, Phrase, Synonyms};
 pub use terms::{Sink, Term};
 pub use tokenizer::{JaTokenStream, JaTokenizer, register_tokenizers};
@@ -95,6 +96,20 @@ impl TermField {
             TermField::Ngram => "ja_ngram",
         }
     }
+}
+
+/// One token of an analysed text as the dictionary segmented it: what a
+/// client without the dictionary needs to learn to segment queries the same
+/// way (see [`Analyzer::morphemes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Morpheme {
+    /// The surface in the normalised text (empty for a line-break sentence end).
+    pub surface: String,
+    /// How the token takes part in the term streams.
+    pub kind: MorphemeKind,
+    /// The search term of a content word (base form, katakana stem); empty
+    /// for other kinds.
+    pub term: String,
 }
 
 /// The analyser: cheap to clone, shareable across threads; the dictionary
@@ -192,6 +207,30 @@ impl Analyzer {
             TermField::Reading => terms::reading_terms(&self.morphs(text), sink),
             TermField::Ngram => terms::ngram_terms(&Normalized::new(text), sink),
         }
+    }
+
+    /// The morphemes of `text` in order: normalised surface, kind and term.
+    ///
+    /// ```
+    /// # let analyzer = jirei::analysis::Analyzer::default_embedded().unwrap();
+    /// use jirei::analysis::MorphemeKind;
+    /// let m = analyzer.morphemes("書かない窓口を");
+    /// let parts: Vec<(&str, &str)> = m.iter().map(|m| (m.surface.as_str(), m.term.as_str())).collect();
+    /// assert_eq!(parts, [("書か", "書く"), ("ない", "ない"), ("窓口", "窓口"), ("を", "")]);
+    /// assert_eq!(m[3].kind, MorphemeKind::Function);
+    /// ```
+    pub fn morphemes(&self, text: &str) -> Vec<Morpheme> {
+        let morphs = self.morphs(text);
+        let normalized = morphs.normalized.text();
+        morphs
+            .morphs
+            .iter()
+            .map(|m| Morpheme {
+                surface: normalized.get(m.start..m.end).unwrap_or_default().to_string(),
+                kind: m.kind,
+                term: morphs.term(m).to_string(),
+            })
+            .collect()
     }
 
     /// Expands query terms (from [`analyze`](Self::analyze)) with synonyms

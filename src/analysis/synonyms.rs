@@ -102,6 +102,25 @@ impl Synonyms {
         parse(&source, Some(path.to_path_buf()))
     }
 
+    /// The synonyms of a collection: `<root>/synonyms.toml` when it exists,
+    /// else the built-in list. `jirei search` and `jirei build` both use it,
+    /// so the CLI and the browser expand queries alike.
+    pub fn for_collection(root: &Path) -> Result<Synonyms, AnalysisError> {
+        let path = root.join("synonyms.toml");
+        if path.exists() {
+            Synonyms::load(&path)
+        } else {
+            Synonyms::builtin()
+        }
+    }
+
+    /// Every phrase of the list (groups, then one-way rules), as written.
+    pub fn phrases(&self) -> Vec<&str> {
+        let groups = self.groups.iter().flatten();
+        let oneway = self.oneway.iter().flat_map(|o| std::iter::once(&o.from).chain(&o.to));
+        groups.chain(oneway).map(|p| p.text.as_str()).collect()
+    }
+
     /// Parses a synonym list from TOML text. Errors carry line and column.
     pub fn from_toml_str(source: &str) -> Result<Synonyms, AnalysisError> {
         parse(source, None)

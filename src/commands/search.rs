@@ -85,13 +85,9 @@ pub struct IndexArgs {
 
 /// The analyser with the collection's `synonyms.toml` if it has one.
 pub fn analyzer_for(root: &Path) -> Result<Analyzer, String> {
-    let path = root.join("synonyms.toml");
-    let synonyms = if path.exists() {
-        Synonyms::load(&path)
-    } else {
-        Synonyms::builtin()
-    };
-    synonyms.and_then(Analyzer::new).map_err(|e| e.to_string())
+    Synonyms::for_collection(root)
+        .and_then(Analyzer::new)
+        .map_err(|e| e.to_string())
 }
 
 /// Opens the index, rebuilding it from the valid cases when needed.

@@ -101,30 +101,63 @@ fn body_text(case: &Case) -> String {
     text
 }
 
+/// The texts of the analysed fields of a case, as the index receives them.
+/// Multi-valued fields list their values in indexing order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldTexts {
+    pub title: String,
+    pub point: String,
+    /// Tags, one per line.
+    pub tags: String,
+    /// Organisation, section, vendors, services, participants, one per line.
+    pub names: String,
+    /// Markdown body as plain text, then the effects.
+    pub body: String,
+}
+
+impl FieldTexts {
+    pub fn of(case: &Case) -> FieldTexts {
+        FieldTexts {
+            title: case.front.title.clone(),
+            point: case.front.point.clone().unwrap_or_default(),
+            tags: case.front.tags.join("\n"),
+            names: names_text(case),
+            body: body_text(case),
+        }
+    }
+
+    /// The values of the reading field: title, point, tags, names.
+    pub fn reading_values(&self) -> [&str; 4] {
+        [&self.title, &self.point, &self.tags, &self.names]
+    }
+
+    /// The values of the n-gram field: title, point, tags, names, body.
+    pub fn ngram_values(&self) -> [&str; 5] {
+        [&self.title, &self.point, &self.tags, &self.names, &self.body]
+    }
+}
+
 /// The tantivy document of `case`; `id_rank` is the position of its id in
 /// the sorted ids of the collection.
 pub fn to_document(case: &Case, id_rank: u64, fields: &Fields) -> tantivy::Result<TantivyDocument> {
     let mut doc = TantivyDocument::default();
     let summary = CaseSummary::of(case);
     let json = serde_json::to_string(&summary).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
-    let body = body_text(case);
-    let tags = case.front.tags.join("\n");
-    let point = case.front.point.clone().unwrap_or_default();
-    let names = names_text(case);
+    let texts = FieldTexts::of(case);
     doc.add_text(fields.id, &case.id);
     doc.add_u64(fields.id_rank, id_rank);
     doc.add_text(fields.summary, &json);
-    doc.add_text(fields.title, &case.front.title);
-    doc.add_text(fields.point, &point);
-    doc.add_text(fields.tags, &tags);
-    doc.add_text(fields.names, &names);
-    doc.add_text(fields.body, &body);
-    for short in [&case.front.title, &point, &tags, &names] {
+    doc.add_text(fields.title, &texts.title);
+    doc.add_text(fields.point, &texts.point);
+    doc.add_text(fields.tags, &texts.tags);
+    doc.add_text(fields.names, &texts.names);
+    doc.add_text(fields.body, &texts.body);
+    for short in texts.reading_values() {
         doc.add_text(fields.reading, short);
         doc.add_text(fields.ngram, short);
     }
-    doc.add_text(fields.ngram, &body);
-    doc.add_text(fields.body_text, body);
+    doc.add_text(fields.ngram, &texts.body);
+    doc.add_text(fields.body_text, &texts.body);
     let numbers = [
         (fields.population, summary.population),
         (fields.initial_cost, summary.initial_cost),

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -131,7 +131,8 @@ pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -
     let compiled = query::compile(&groups, &index.fields, &index.analyzer)?;
     let text_query: Box<dyn Query> = match &compiled {
         Some(c) => c.query.box_clone(),
-        None => Box::new(AllQuery),
+        // Every case scores 1 (a bare AllQuery would score 0 next to filters).
+        None => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
     };
     let searcher = index.reader.searcher();
     let full = with_filters(text_query.as_ref(), &request.filters, index, None);
@@ -156,9 +157,17 @@ pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -
     })
 }
 
+/// The text query restricted by the filters. Filters select but do not
+/// rank: they score zero, so a case's score is its text score whatever
+/// the filters (and adding zeros keeps it exact in any order).
 fn with_filters(text: &dyn Query, filters: &Filters, index: &SearchIndex, except: Option<&str>) -> BooleanQuery {
     let mut clauses = vec![(Occur::Must, text.box_clone())];
-    clauses.extend(filters.clauses(&index.fields, except));
+    clauses.extend(
+        filters
+            .clauses(&index.fields, except)
+            .into_iter()
+            .map(|(occur, q)| (occur, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>)),
+    );
     BooleanQuery::new(clauses)
 }
 

@@ -5,8 +5,23 @@
 //! group matches when all its words occur (in any field, weighted), or its
 //! text occurs as a substring (character bigrams, low weight), or — for
 //! kana-only groups — its reading occurs (so かかないまどぐち finds
-//! 書かない窓口). Quoted groups must match as exact phrases. Synonyms from
+//! 書かない窓口). Quoted groups must match as phrases. A phrase of three or
+//! more terms (words, bigrams, reading bigrams) is matched by the phrases
+//! of its adjacent pairs ([`phrase`]). Synonyms from
 //! `synonyms.toml` add alternative phrasings.
+//!
+//! A group written only in hiragana is matched by its characters and its
+//! reading, not by words: the dictionary cannot segment a reading reliably
+//! (いくせい becomes いく|せい), and those accidental words matched cases
+//! that had nothing to do with the query. Its words still decide whether it
+//! is searchable at all (の alone is not).
+//!
+//! Conjunctions are nested two clauses at a time ([`conjunction`]): tantivy
+//! adds the scores of an intersection in an order that depends on posting
+//! sizes per segment, and single-precision addition is not associative, so
+//! with three or more clauses the same query could score a case differently
+//! in another index layout. A sum of two is the same either way round,
+//! which makes scores reproducible (the browser search computes them too).
 
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -103,7 +118,7 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
     if groups.is_empty() {
         return Ok(None);
     }
-    let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut musts: Vec<Box<dyn Query>> = Vec::new();
     let mut highlight = Vec::new();
     for group in groups {
         let words = analyzer.analyze(&group.text);
@@ -111,12 +126,16 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
             // A group of particles next to real words is simply dropped.
             continue;
         }
+        if is_hiragana(&group.text) {
+            musts.push(group_query(group, &[], fields, analyzer));
+            continue;
+        }
         highlight.extend(words.iter().map(|t| t.text.clone()));
         let alternatives = analyzer.expand(&words);
         for alternative in alternatives.iter().skip(1) {
             highlight.extend(alternative.iter().map(|t| t.text.clone()));
         }
-        musts.push((Occur::Must, group_query(group, &alternatives, fields, analyzer)));
+        musts.push(group_query(group, &alternatives, fields, analyzer));
     }
     if musts.is_empty() {
         let text: Vec<&str> = groups.iter().map(|g| g.text.as_str()).collect();
@@ -125,7 +144,7 @@ pub fn compile(groups: &[Group], fields: &Fields, analyzer: &Analyzer) -> Result
     highlight.sort();
     highlight.dedup();
     Ok(Some(CompiledQuery {
-        query: Box::new(BooleanQuery::new(musts)),
+        query: conjunction(musts),
         highlight,
     }))
 }
@@ -166,11 +185,35 @@ fn phrase_in_word_fields(words: &[&str], fields: &Fields) -> Box<dyn Query> {
 
 /// Every word somewhere (each in any word field): looser than a phrase.
 fn all_words_in_word_fields(words: &[&str], fields: &Fields) -> Box<dyn Query> {
-    let musts = words
-        .iter()
-        .map(|w| (Occur::Must, phrase_in_word_fields(&[w], fields)))
-        .collect();
-    Box::new(BooleanQuery::new(musts))
+    conjunction(words.iter().map(|w| phrase_in_word_fields(&[w], fields)).collect())
+}
+
+/// All of `clauses`, nested two at a time from the right (`a ∧ (b ∧ c)`),
+/// so the score is `a + (b + c)` whatever order tantivy visits them in.
+pub fn conjunction(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let Some(mut result) = clauses.pop() else {
+        return Box::new(BooleanQuery::new(Vec::new()));
+    };
+    while let Some(previous) = clauses.pop() {
+        result = Box::new(BooleanQuery::new(vec![(Occur::Must, previous), (Occur::Must, result)]));
+    }
+    result
+}
+
+/// The pairs of adjacent terms that cover `n` terms: (0, 1), (2, 3), …,
+/// and the last two when one is left over.
+///
+/// ```
+/// use jirei::search::query::pair_starts;
+/// assert_eq!(pair_starts(2), [0]);
+/// assert_eq!(pair_starts(5), [0, 2, 3]);
+/// ```
+pub fn pair_starts(n: usize) -> Vec<usize> {
+    let mut starts: Vec<usize> = (0..n.saturating_sub(1)).step_by(2).collect();
+    if n % 2 == 1 && n > 1 {
+        starts.push(n - 2);
+    }
+    starts
 }
 
 /// A phrase of reading or n-gram terms in their field, weighted.
@@ -182,15 +225,28 @@ fn stream_phrase(terms: &[AnalyzedTerm], wf: WeightedField) -> Option<Box<dyn Qu
     Some(weighted(phrase(&texts, wf.field), wf.weight))
 }
 
+/// Terms in a row in one field: a term, a phrase of two, or, for three or
+/// more, every two-term phrase that covers them ([`pair_starts`]): the
+/// biword method (Manning, Raghavan and Schütze, *Introduction to
+/// Information Retrieval*, 2.4.1). 書く ない 窓口 becomes 書く·ない ∧
+/// ない·窓口, which finds the phrase and almost never anything else, and
+/// whose score needs only how often each pair occurs, so the browser can
+/// compute it without the positions of common words.
 fn phrase(words: &[&str], field: tantivy::schema::Field) -> Box<dyn Query> {
     match words {
         [one] => Box::new(TermQuery::new(
             Term::from_field_text(field, one),
             IndexRecordOption::WithFreqs,
         )),
-        _ => Box::new(PhraseQuery::new(
+        [_, _] => Box::new(PhraseQuery::new(
             words.iter().map(|w| Term::from_field_text(field, w)).collect(),
         )),
+        _ => conjunction(
+            pair_starts(words.len())
+                .into_iter()
+                .map(|s| phrase(&words[s..s + 2], field))
+                .collect(),
+        ),
     }
 }
 
@@ -200,6 +256,11 @@ fn weighted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     } else {
         Box::new(BoostQuery::new(query, weight))
     }
+}
+
+/// Hiragana (and the long-vowel and iteration marks) only.
+fn is_hiragana(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| matches!(c, 'ぁ'..='ゖ' | 'ー' | 'ゝ' | 'ゞ'))
 }
 
 /// Hiragana, katakana and the long-vowel mark only.
@@ -242,6 +303,13 @@ mod tests {
         assert_eq!(parse(&"あ".repeat(10_000)), Err(QueryError::TooLong(10_000)));
         assert_eq!(parse("窓口\u{7}"), Err(QueryError::ControlCharacters));
         assert_eq!(parse(""), Ok(vec![]));
+    }
+
+    #[test]
+    fn hiragana_groups_are_matched_by_characters_and_reading_only() {
+        assert!(is_hiragana("かかないまどぐち"));
+        assert!(!is_hiragana("マイナンバー"));
+        assert!(!is_hiragana("書かない"));
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl Collection {
     /// derives everything from them. `cases` are sorted by id (as
     /// [`crate::corpus::load`] returns them).
     pub fn build(cases: &[Case], config: &Config, settings: Settings) -> Collection {
-        let published: Vec<&Case> = cases.iter().filter(|c| settings.drafts || !c.front.draft).collect();
+        let published = published(cases, settings.drafts);
         let facets = Facets::build(&published, &config.bands);
         let (views, bodies): (Vec<CaseView>, Vec<String>) = published
             .par_iter()
@@ -132,6 +132,11 @@ impl Collection {
             newest,
         }
     }
+}
+
+/// The cases a build publishes: drafts only when `drafts` is set.
+pub fn published(cases: &[Case], drafts: bool) -> Vec<&Case> {
+    cases.iter().filter(|c| drafts || !c.front.draft).collect()
 }
 
 fn default_order(cases: &[&Case]) -> Vec<usize> {

@@ -11,6 +11,7 @@
 //! | table | `cases`, `order` and `orders` (`{key, label, href, current, descending}`) |
 //! | facet index | `facet` (`{kind, label}`), `values` (`{name, href, count, children}`) |
 //! | facet value | `facet`, `value` (`{name, count}`), `children`, `cases` |
+//! | search | `sorts` (`[value, label]`); results are drawn by `search.js` |
 //!
 //! Case rows (`cases`, `newest`, `similar`) are [`CaseSummary`](super::model::CaseSummary) values,
 //! converted to tera values once and shared by every page that lists them.
@@ -157,7 +158,7 @@ impl<'a> ContextBuilder<'a> {
             case_count: self.collection.cases.len(),
             drafts: settings.drafts,
             nav,
-            search_href: None,
+            search_href: Some(super::pages::search_route().href()),
         };
         let mut context = Context::new();
         context.insert("site", &site);
@@ -174,6 +175,7 @@ impl<'a> ContextBuilder<'a> {
             PageContent::Table(order) => self.table(&mut context, *order),
             PageContent::FacetIndex(kind) => self.facet_index(&mut context, *kind),
             PageContent::FacetValue { kind, value, child } => self.facet_value(&mut context, *kind, *value, *child),
+            PageContent::Search => self.search(&mut context),
             PageContent::NotFound => PageInfo {
                 title: "ページが見つかりません".to_string(),
                 kind: "not-found",
@@ -262,6 +264,21 @@ impl<'a> ContextBuilder<'a> {
             title: format!("すべての事例（{}）", order.label()),
             kind: "table",
             breadcrumbs: vec![NavLink::new("すべての事例", &SortOrder::DEFAULT.route())],
+        }
+    }
+
+    fn search(&self, context: &mut Context) -> PageInfo {
+        let sorts = [
+            ("relevance", "関連度順"),
+            ("population", "人口の少ない順"),
+            ("initial-cost", "イニシャルコストの安い順"),
+            ("lead-time", "導入までの期間の短い順"),
+        ];
+        context.insert("sorts", &sorts);
+        PageInfo {
+            title: "事例を検索".to_string(),
+            kind: "search",
+            breadcrumbs: Vec::new(),
         }
     }
 

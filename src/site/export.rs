@@ -80,7 +80,7 @@ pub fn csv(collection: &Collection) -> Result<Vec<u8>, csv::Error> {
     writer.into_inner().map_err(|e| e.into_error().into())
 }
 
-fn csv_row(case: &CaseView, base_url: &str) -> Vec<String> {
+pub(crate) fn csv_row(case: &CaseView, base_url: &str) -> Vec<String> {
     let text = |s: &str| neutralise_formula(s);
     let opt = |s: Option<&String>| s.map(|s| text(s)).unwrap_or_default();
     let num = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();

@@ -13,14 +13,13 @@
 //! pages exist, [`route`]s) → [`context`] + [`render`] (tera, with the
 //! [`theme`]) → [`export`] (CSV, JSON, sitemap) → [`output`] (atomic swap).
 //!
-//! Adding the search page: a `PageContent::Search` variant planned at
-//! `search/index.html` with a `search.html` template (listed in
-//! [`theme`]'s built-in files), its script under `themes/default/static/`,
-//! and `search_href` set in [`context::ContextBuilder::globals`], which
-//! turns on the search forms in the header and on the home page. Pages
-//! opened from `file://` cannot `fetch()` files, so the index must be
-//! loaded with `<script src>` (a `.js` file), and the CSP allows no inline
-//! script.
+//! The search page (`PageContent::Search`, `search/index.html`, template
+//! `search.html`, scripts `assets/search-engine.js` and
+//! `assets/search-ui.js`) is linked from the header and home forms through
+//! `search_href` (set in [`context::ContextBuilder::globals`]); its data is
+//! written by [`search_index`] under `search/`. Pages opened from
+//! `file://` cannot `fetch()` files, so the data is loaded with
+//! `<script src>`, and the CSP allows no inline script.
 //!
 //! ```no_run
 //! use jirei::{config::Config, corpus, site};
@@ -42,6 +41,7 @@ pub mod output;
 pub mod pages;
 pub mod render;
 pub mod route;
+pub mod search_index;
 pub mod similar;
 pub mod theme;
 
@@ -49,6 +49,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::analysis::{Analyzer, Synonyms};
 use crate::case::Case;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -116,6 +117,9 @@ pub enum BuildError {
     Csv(#[from] csv::Error),
     #[error("cannot write cases.json: {0}")]
     Json(#[from] serde_json::Error),
+    /// The synonym list of the collection cannot be read or compiled.
+    #[error("search index: {0}")]
+    Search(String),
 }
 
 /// Builds the site from `cases` (valid, sorted by id, as
@@ -138,7 +142,12 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         staging.write(&page.file, html.as_bytes()).map_err(BuildError::from)
     })?;
     for asset in &theme.assets {
-        staging.write(&Path::new(theme::ASSETS_DIR).join(&asset.name), &asset.content)?;
+        let path = Path::new(theme::ASSETS_DIR).join(&asset.name);
+        if search_index::SCRIPTS.contains(&asset.name.as_str()) {
+            staging.write(&path, &search_index::compact_script(&asset.content))?;
+        } else {
+            staging.write(&path, &asset.content)?;
+        }
     }
     staging.write(Path::new("cases.csv"), &export::csv(&collection)?)?;
     staging.write(Path::new("cases.json"), &export::json(&collection)?)?;
@@ -146,6 +155,7 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         .iter()
         .filter(|p| p.content != pages::PageContent::NotFound)
         .map(|p| p.href.as_str());
+    write_search_index(cases, &collection, config, options, &staging)?;
     let sitemap = export::sitemap(&collection, hrefs);
     if let Some(xml) = &sitemap {
         staging.write(Path::new("sitemap.xml"), xml)?;
@@ -158,6 +168,25 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         pages: pages.len(),
         sitemap: sitemap.is_some(),
     })
+}
+
+/// Writes the search page's data (see [`search_index`]).
+fn write_search_index(
+    cases: &[Case],
+    collection: &Collection,
+    config: &Config,
+    options: &BuildOptions,
+    staging: &Staging,
+) -> Result<(), BuildError> {
+    let synonyms = Synonyms::for_collection(&options.root).map_err(|e| BuildError::Search(e.to_string()))?;
+    let analyzer = Analyzer::new(synonyms.clone()).map_err(|e| BuildError::Search(e.to_string()))?;
+    let published = collection::published(cases, collection.settings.drafts);
+    let files = search_index::build(&published, collection, config, &synonyms, &analyzer);
+    let dir = Path::new(search_index::SEARCH_DIR);
+    files
+        .par_iter()
+        .try_for_each(|(name, bytes)| staging.write(&dir.join(name), bytes))?;
+    Ok(())
 }
 
 fn template_error(theme: &Theme, diagnostic: Diagnostic) -> BuildError {

@@ -7,6 +7,7 @@
 //! | all cases, one page per sort order | `all/index.html`, `all/<order>/index.html` |
 //! | facet index | `category/index.html`, `band/…`, `region/…`, `prefecture/…`, `tag/…`, `vendor/…` |
 //! | facet value | `category/<分類>/index.html`, `category/<分類>/<節>/index.html`, `band/<band-id>/…`, `region/<地方>/…`, `prefecture/<都道府県>/…`, `tag/<タグ>/…`, `vendor/<事業者>/…` |
+//! | search | `search/index.html` (its data under `search/`, see [`super::search_index`]) |
 //! | not found | `404.html` (links from the base URL's path, since it is served at any depth) |
 //!
 //! A new kind of page (the search page) is one more [`PageContent`]
@@ -39,6 +40,8 @@ pub enum PageContent {
         value: usize,
         child: Option<usize>,
     },
+    /// The search page.
+    Search,
     NotFound,
 }
 
@@ -94,6 +97,7 @@ pub fn plan(collection: &Collection) -> Vec<Page> {
             }
         }
     }
+    pages.push(Page::at(&search_route(), "search.html", PageContent::Search));
     pages.push(Page {
         content: PageContent::NotFound,
         file: PathBuf::from("404.html"),
@@ -102,6 +106,11 @@ pub fn plan(collection: &Collection) -> Vec<Page> {
         template: "404.html",
     });
     pages
+}
+
+/// Where the search page lives.
+pub fn search_route() -> Route {
+    Route::new([super::search_index::SEARCH_DIR])
 }
 
 /// A column of the all-cases table.

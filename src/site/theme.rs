@@ -1,4 +1,4 @@
-//! The theme: tera templates and static files (CSS, later JS).
+//! The theme: tera templates and static files (CSS, the search page's JS).
 //!
 //! The default theme (`themes/default/` in the jirei repository) is built
 //! into the binary, so `jirei build` works in any collection. A collection
@@ -25,7 +25,7 @@ macro_rules! builtin {
 }
 
 /// The built-in theme, by path below `themes/default/`.
-const BUILTIN: [(&str, &str); 13] = builtin![
+const BUILTIN: [(&str, &str); 17] = builtin![
     "templates/base.html",
     "templates/index.html",
     "templates/case.html",
@@ -33,12 +33,16 @@ const BUILTIN: [(&str, &str); 13] = builtin![
     "templates/facet_index.html",
     "templates/facet_value.html",
     "templates/404.html",
+    "templates/search.html",
     "templates/partials/case_list.html",
     "templates/partials/case_table.html",
     "templates/partials/cost_item.html",
     "static/style.css",
     "static/print.css",
     "static/favicon.svg",
+    "static/search-query.js",
+    "static/search-engine.js",
+    "static/search-ui.js",
 ];
 
 /// One file of the theme.

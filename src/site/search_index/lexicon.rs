@@ -1,0 +1,175 @@
+//! The query lexicon: how the browser segments a query without the
+//! dictionary.
+//!
+//! The build runs the dictionary over every word-field text and every
+//! synonym phrase and records, for each normalised surface the dictionary
+//! produced, its most frequent reading as a term (or that it is a function
+//! word) and how often it occurred. The browser splits a query into the
+//! sequence of known surfaces with the lowest total cost, where a surface
+//! costs `round(8 · ln(total / count))` and an unknown character
+//! [`UNKNOWN_COST`] (a unigram model of the dictionary's own output), so
+//! frequent words win as they do for the dictionary. A surface the
+//! dictionary splits when it stands alone (スマートフォン → スマート|フォン in
+//! decompose mode) maps to all its terms.
+//!
+//! Only terms that occur in the index can match, so a query made of known
+//! words is analysed exactly as `jirei search` analyses it unless the
+//! dictionary would pick a different split in that context; a word the
+//! build never saw becomes an unknown term that matches no word field (as
+//! in the CLI, where it is not in the index either), and the n-gram field
+//! still finds it. `tests/site_search_agreement.rs` measures both.
+//!
+//! A surface is sharded by its first two characters (its only character
+//! for a one-character surface), so a query of n characters loads at most
+//! 2n small shards: every surface that can start at each position.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use super::encode::fnv1a;
+use crate::analysis::{Analyzer, MorphemeKind};
+use crate::index::document::FieldTexts;
+
+/// The cost of a character no known surface covers.
+pub const UNKNOWN_COST: u32 = 240;
+
+/// Target size of one lexicon shard, in bytes.
+const SHARD_BYTES: usize = 300;
+
+/// One surface: its cost and its terms (none for a function word).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub surface: String,
+    pub cost: u32,
+    pub terms: Vec<String>,
+}
+
+#[derive(Default)]
+struct Counts {
+    total: u64,
+    /// (is function word, term) → occurrences.
+    readings: HashMap<(bool, String), u64>,
+}
+
+/// Builds the lexicon from the texts of every case and the synonym phrases.
+pub fn build(texts: &[&FieldTexts], synonym_phrases: &[String], analyzer: &Analyzer) -> Vec<Entry> {
+    let per_text = |text: &str| -> Vec<(String, bool, String)> {
+        analyzer
+            .morphemes(text)
+            .into_iter()
+            .filter(|m| matches!(m.kind, MorphemeKind::Content | MorphemeKind::Function))
+            .map(|m| (m.surface, m.kind == MorphemeKind::Function, m.term))
+            .collect()
+    };
+    let mut batches: Vec<Vec<(String, bool, String)>> = texts
+        .par_iter()
+        .map(|t| {
+            [&t.title, &t.point, &t.tags, &t.names, &t.body]
+                .into_iter()
+                .flat_map(|text| per_text(text))
+                .collect()
+        })
+        .collect();
+    batches.extend(synonym_phrases.iter().map(|p| per_text(p)));
+    let mut counts: HashMap<String, Counts> = HashMap::new();
+    for (surface, function, term) in batches.into_iter().flatten() {
+        let entry = counts.entry(surface).or_default();
+        entry.total += 1;
+        *entry.readings.entry((function, term)).or_default() += 1;
+    }
+    // Every kana letter the texts never used alone, as the dictionary reads
+    // it alone (a hiragana query the build never saw is then split into
+    // letters the way the dictionary would classify them: じ is a function
+    // word, ぴ a noun).
+    let kana = ('\u{3041}'..='\u{3096}').chain('\u{30A1}'..='\u{30FA}');
+    for letter in kana.map(String::from) {
+        if counts.contains_key(&letter) {
+            continue;
+        }
+        if let [(surface, function, term)] = per_text(&letter).as_slice()
+            && *surface == letter
+        {
+            let entry = counts.entry(letter).or_default();
+            entry.total = 1;
+            entry.readings.insert((*function, term.clone()), 1);
+        }
+    }
+    let total: u64 = counts.values().map(|c| c.total).sum();
+    let mut entries: Vec<Entry> = counts
+        .into_par_iter()
+        .map(|(surface, c)| {
+            let ((function, term), _) = c
+                .readings
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                .unwrap_or(((true, String::new()), 0));
+            let terms = if function {
+                Vec::new()
+            } else {
+                let alone: Vec<String> = analyzer.analyze(&surface).into_iter().map(|t| t.text).collect();
+                if alone.len() >= 2 { alone } else { vec![term] }
+            };
+            let cost = (8.0 * (total as f64 / c.total as f64).ln()).round() as u32;
+            Entry { surface, cost, terms }
+        })
+        .collect();
+    entries.sort_by(|a, b| a.surface.cmp(&b.surface));
+    entries
+}
+
+/// The shard of a surface (by its first two characters).
+pub fn shard_of(surface: &str, shards: u32) -> u32 {
+    let first: String = surface.chars().take(2).collect();
+    fnv1a(&first) % shards.max(1)
+}
+
+/// One lexicon shard: its surfaces, and the synonym alternatives (lists of
+/// term sequences, the phrase itself first) of every phrase whose first
+/// term one of its surfaces produces.
+#[derive(Debug, Default)]
+pub struct Shard {
+    pub entries: Vec<serde_json::Value>,
+    pub synonyms: Vec<Vec<Vec<String>>>,
+}
+
+/// Splits the lexicon into shards: entries are `[surface, cost]` (function
+/// word), `[surface, cost, 1]` (its own term) or `[surface, cost, term…]`.
+/// A synonym goes with the surfaces that can produce its first term, so a
+/// query finds the synonyms of its words in the shards it loaded anyway.
+pub fn shards(entries: &[Entry], synonyms: &[Vec<Vec<String>>]) -> Vec<Shard> {
+    let bytes: usize = entries
+        .iter()
+        .map(|e| e.surface.len() + 6 + e.terms.iter().map(|t| t.len() + 3).sum::<usize>())
+        .sum();
+    let count = bytes.div_ceil(SHARD_BYTES).max(1) as u32;
+    let mut out: BTreeMap<u32, Shard> = (0..count).map(|i| (i, Shard::default())).collect();
+    let mut by_term: HashMap<&str, Vec<u32>> = HashMap::new();
+    for e in entries {
+        for t in &e.terms {
+            by_term.entry(t.as_str()).or_default().push(shard_of(&e.surface, count));
+        }
+        let mut item = vec![serde_json::Value::from(e.surface.as_str()), e.cost.into()];
+        if e.terms.len() == 1 && e.terms[0] == e.surface {
+            item.push(1.into());
+        } else {
+            item.extend(e.terms.iter().map(|t| serde_json::Value::from(t.as_str())));
+        }
+        out.entry(shard_of(&e.surface, count))
+            .or_default()
+            .entries
+            .push(serde_json::Value::Array(item));
+    }
+    for alternatives in synonyms {
+        let Some(first) = alternatives.first().and_then(|phrase| phrase.first()) else {
+            continue;
+        };
+        let mut targets = by_term.get(first.as_str()).cloned().unwrap_or_default();
+        targets.sort_unstable();
+        targets.dedup();
+        for shard in targets {
+            out.entry(shard).or_default().synonyms.push(alternatives.clone());
+        }
+    }
+    out.into_values().collect()
+}

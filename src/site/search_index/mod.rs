@@ -1,0 +1,181 @@
+//! The browser's search index: everything the search page needs to answer
+//! any query exactly as `jirei search` does, computed at build time and
+//! shipped as small scripts under `search/` (pages opened from `file://`
+//! cannot `fetch()`, so data files are `<script src>`s that call
+//! `jireiSearchData(name, …)`; see [`encode`]).
+//!
+//! # Agreement with the CLI
+//!
+//! The CLI analyses documents with the dictionary and ranks with tantivy's
+//! BM25. The browser cannot run the dictionary, so:
+//!
+//! * **Documents** are analysed here with the same [`Analyzer`], field
+//!   texts ([`FieldTexts`]) and tantivy position and fieldnorm rules
+//!   ([`postings`]); the browser gets the resulting statistics, not text.
+//! * **Queries** are split the way the CLI splits them (quotes, spaces);
+//!   reading and n-gram terms need no dictionary (NFKC, lowercase, kana,
+//!   bigrams — the JS mirrors `analysis::normalize` and `analysis::terms`);
+//!   words are found with the [`lexicon`] the build learnt from the
+//!   dictionary's own output, and synonyms are expanded with the compiled
+//!   synonym table (shipped with the lexicon).
+//! * **Scoring** reproduces tantivy's in single precision
+//!   (`Math.fround` after every operation): `idf = ln(1 + (N − n + 0.5) /
+//!   (n + 0.5))`, weight `idf · 2.2 · boost` (a phrase sums its words' idf
+//!   first), `score = weight · tf / (tf + 1.2 · (0.25 + 0.75 · norm / avg))`
+//!   with tantivy's 256-step fieldnorm table; a union adds its matching
+//!   clauses in clause order; `jirei search` nests conjunctions two at a
+//!   time and gives filters a zero score, so every sum has one order on
+//!   both sides, and matches phrases of three or more terms by their
+//!   adjacent pairs, so a phrase needs pair frequencies, not positions.
+//!   Scores are then quantized and ties broken by case id, as
+//!   [`crate::search::rank`] does.
+//!
+//! # Files (below `search/`)
+//!
+//! | file | loaded | content |
+//! |---|---|---|
+//! | `meta.js` | every search | statistics, constants, facet dimensions |
+//! | `l/<n>.js` | per query character | [`lexicon`] shard with the synonyms of its words |
+//! | `t/<n>.js`, `p/<n>.js` | per query term | [`shards`] of postings ([`lists`]) |
+//! | `z/<field>.js` | with a common word | fieldnorm column of the body or n-gram field |
+//! | `f/<facet>.js` | open or filtered facets | facet values and column ([`meta`]) |
+//! | `n/<number>.js` | ranges, sorting, peers | number column |
+//! | `h/<block>/<doc>-<chunk>.js` | per shown result | card and snippet text ([`hits`]) |
+//! | `r/<block>.js` | CSV download | CSV rows ([`hits`]) |
+
+pub mod encode;
+pub mod hits;
+pub mod lexicon;
+pub mod lists;
+pub mod meta;
+pub mod postings;
+pub mod shards;
+
+use rayon::prelude::*;
+
+use super::collection::Collection;
+use crate::analysis::{Analyzer, Synonyms};
+use crate::case::Case;
+use crate::config::Config;
+use crate::index::CaseSummary;
+use crate::index::document::{FieldTexts, facet_values};
+use encode::{Part, script};
+
+/// The folder of the search page and its data, relative to the output root.
+pub const SEARCH_DIR: &str = "search";
+
+/// The scripts of the search page, shipped by [`compact_script`].
+pub const SCRIPTS: [&str; 3] = ["search-query.js", "search-engine.js", "search-ui.js"];
+
+/// A script as shipped: without whole-line comments and indentation, which
+/// document the source but would cost every first search (a third of its
+/// bytes). Only lines that begin with `//` or a `/* … */` block are
+/// dropped, so code is never touched.
+///
+/// ```
+/// # use jirei::site::search_index::compact_script;
+/// let source = "/* doc\n * more */\nfunction f() {\n  // note\n  return 1; // kept\n}\n";
+/// assert_eq!(compact_script(source.as_bytes()), b"function f() {\nreturn 1; // kept\n}\n");
+/// ```
+pub fn compact_script(source: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(source) else {
+        return source.to_vec();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut in_comment = false;
+    for line in text.lines() {
+        let mut rest = line.trim();
+        if in_comment || rest.starts_with("/*") {
+            match rest.find("*/") {
+                Some(end) => {
+                    in_comment = false;
+                    rest = rest[end + 2..].trim();
+                }
+                None => {
+                    in_comment = true;
+                    continue;
+                }
+            }
+        }
+        if rest.is_empty() || rest.starts_with("//") {
+            continue;
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// Builds every data file of the search page: (path below [`SEARCH_DIR`], bytes).
+///
+/// `cases` are the published cases in the collection's order (by id).
+pub fn build(
+    cases: &[&Case],
+    collection: &Collection,
+    config: &Config,
+    synonyms: &Synonyms,
+    analyzer: &Analyzer,
+) -> Vec<(String, Vec<u8>)> {
+    let texts: Vec<FieldTexts> = cases.par_iter().map(|c| FieldTexts::of(c)).collect();
+    let starts: Vec<Vec<usize>> = texts.par_iter().map(|t| hits::chunk_starts(&t.body)).collect();
+    let inputs: Vec<postings::DocInput<'_>> = texts
+        .iter()
+        .zip(&starts)
+        .map(|(texts, chunk_starts)| postings::DocInput { texts, chunk_starts })
+        .collect();
+    let postings = postings::build(&inputs, analyzer);
+    let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
+    let lexicon = lexicon::build(&texts.iter().collect::<Vec<_>>(), &phrases, analyzer);
+    let synonym_table: Vec<Vec<Vec<String>>> = analyzer
+        .synonyms()
+        .entries()
+        .into_iter()
+        .map(|(_, alternatives)| alternatives.to_vec())
+        .collect();
+    let lexicon_shards = lexicon::shards(&lexicon, &synonym_table);
+    let (term_shards, mut files) = shards::term_files(&postings);
+
+    let values: Vec<[Vec<String>; 8]> = cases.iter().map(|c| facet_values(c)).collect();
+    let facets = meta::facet_columns(&values, &config.bands);
+    let summaries: Vec<CaseSummary> = cases.iter().map(|c| CaseSummary::of(c)).collect();
+    let numbers = meta::number_columns(&summaries);
+    for f in &facets {
+        let name = format!("f/{}", f.name);
+        let parts = [Part::Bytes(&f.bytes), Part::json(&f.values), Part::json(&f.labels)];
+        files.push((format!("{name}.js"), script(&name, &parts)));
+    }
+    for n in &numbers {
+        let name = format!("n/{}", n.name);
+        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&n.bytes)])));
+    }
+    for f in [postings::BODY, postings::NGRAM] {
+        let column = lists::column(&postings.fieldnorms[f]);
+        let name = format!("z/{f}");
+        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&column)])));
+    }
+    for (i, shard) in lexicon_shards.iter().enumerate() {
+        let name = format!("l/{i}");
+        let parts = [Part::json(&shard.entries), Part::json(&shard.synonyms)];
+        files.push((format!("{name}.js"), script(&name, &parts)));
+    }
+    let hit_files: Vec<(String, Vec<u8>)> = collection
+        .cases
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(doc, case)| hits::hit_files(doc, case, &texts[doc].body, &starts[doc]))
+        .collect();
+    files.extend(hit_files);
+    files.extend(hits::row_files(&collection.cases, &collection.settings.base_url));
+    let meta = meta::meta(&meta::MetaInput {
+        postings: &postings,
+        facets: &facets,
+        shown_facets: &config.facets,
+        numbers: &numbers,
+        term_shards,
+        lexicon_shards: lexicon_shards.len() as u32,
+        hit_block: hits::HIT_BLOCK,
+        row_block: hits::ROW_BLOCK,
+    });
+    files.push(("meta.js".to_string(), script("meta", &[Part::Json(meta)])));
+    files
+}

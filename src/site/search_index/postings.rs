@@ -1,0 +1,232 @@
+//! Postings of the browser index, computed from the same analysis and the
+//! same field texts as the tantivy index ([`FieldTexts`]), with tantivy's
+//! position rules (a gap of one between the values of a multi-valued
+//! field) and its fieldnorm encoding, so every statistic BM25 needs is
+//! exactly what `jirei search` sees.
+//!
+//! Keys (one string each, the first character says what it is):
+//!
+//! | key | what | fields |
+//! |---|---|---|
+//! | `w` term | a word | title, point, tags, names, body |
+//! | `x` term ` ` term | two adjacent words | the same |
+//! | `r` bigram | a reading bigram | reading |
+//! | `R` trigram | two adjacent reading bigrams | reading |
+//! | `n` bigram | a character bigram | ngram |
+//! | `N` trigram | two adjacent character bigrams | ngram |
+//!
+//! Adjacent bigrams overlap by one character (`ab`, `bc`), so their pair is
+//! written as the trigram `abc`; any other pair as `a b` (terms never
+//! contain spaces). A pair's frequency is what a two-term phrase query
+//! counts, and `jirei search` matches longer phrases by their pairs
+//! (`search::query`), so no positions are shipped at all.
+//!
+//! Postings accumulate here as `doc delta, tf, fieldnorm id` (varints, the
+//! id one byte), then in the body field for words and word pairs the first
+//! snippet chunk they occur in; [`super::lists`] turns them into their
+//! shipped form.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use tantivy::fieldnorm::FieldNormReader;
+
+use super::encode::push_varint;
+use crate::analysis::{Analyzer, TermField};
+use crate::index::document::FieldTexts;
+
+/// Field numbers shared with the JS: the five word fields, reading, ngram.
+pub const FIELD_NAMES: [&str; 7] = ["title", "point", "tags", "names", "body", "reading", "ngram"];
+pub const BODY: usize = 4;
+pub const READING: usize = 5;
+pub const NGRAM: usize = 6;
+
+/// Documents analysed per parallel batch (bounds memory at 10,000 cases).
+const BATCH: usize = 64;
+
+/// The postings of one key in one field.
+#[derive(Debug, Default, Clone)]
+pub struct FieldPostings {
+    pub df: u32,
+    next_doc: u32,
+    pub bytes: Vec<u8>,
+}
+
+/// Every field in which a key occurs.
+#[derive(Debug, Default, Clone)]
+pub struct Record {
+    pub fields: Vec<(u8, FieldPostings)>,
+}
+
+impl Record {
+    /// Bit `f` set for each field present.
+    pub fn mask(&self) -> u8 {
+        self.fields.iter().fold(0, |m, (f, _)| m | (1 << f))
+    }
+}
+
+/// All postings plus the field statistics.
+#[derive(Debug, Default)]
+pub struct Postings {
+    pub keys: Vec<String>,
+    pub records: Vec<Record>,
+    /// Total tokens per field (tantivy's `total_num_tokens`).
+    pub total_tokens: [u64; 7],
+    /// The fieldnorm id of every document in every field.
+    pub fieldnorms: [Vec<u8>; 7],
+    pub num_docs: u32,
+}
+
+/// One field of one document: per distinct key, tf and first chunk.
+#[derive(Default)]
+struct DocField {
+    num_tokens: u32,
+    keys: Vec<(String, u32, u32)>,
+}
+
+/// The texts of one document to analyse, with its body chunk starts.
+pub struct DocInput<'a> {
+    pub texts: &'a FieldTexts,
+    /// Byte offsets in the body where snippet chunks start (first is 0).
+    pub chunk_starts: &'a [usize],
+}
+
+/// Analyses every document (in parallel batches, merged in document order).
+pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer) -> Postings {
+    let mut out = Postings {
+        num_docs: docs.len() as u32,
+        ..Postings::default()
+    };
+    let mut index: HashMap<String, u32> = HashMap::new();
+    for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
+        let analysed: Vec<[DocField; 7]> = batch.par_iter().map(|d| analyse(d, analyzer)).collect();
+        for (i, fields) in analysed.into_iter().enumerate() {
+            let doc = (batch_no * BATCH + i) as u32;
+            for (f, field) in fields.into_iter().enumerate() {
+                out.total_tokens[f] += u64::from(field.num_tokens);
+                let fieldnorm = FieldNormReader::fieldnorm_to_id(field.num_tokens);
+                out.fieldnorms[f].push(fieldnorm);
+                for (key, tf, chunk) in field.keys {
+                    let id = match index.get(&key) {
+                        Some(&id) => id,
+                        None => {
+                            let id = out.keys.len() as u32;
+                            index.insert(key.clone(), id);
+                            out.keys.push(key);
+                            out.records.push(Record::default());
+                            id
+                        }
+                    };
+                    let record = &mut out.records[id as usize];
+                    let slot = match record.fields.iter().position(|(g, _)| *g as usize == f) {
+                        Some(slot) => slot,
+                        None => {
+                            record.fields.push((f as u8, FieldPostings::default()));
+                            record.fields.len() - 1
+                        }
+                    };
+                    let postings = &mut record.fields[slot].1;
+                    push_varint(&mut postings.bytes, u64::from(doc - postings.next_doc));
+                    push_varint(&mut postings.bytes, u64::from(tf));
+                    postings.bytes.push(fieldnorm);
+                    let key_kind = out.keys[id as usize].as_bytes()[0];
+                    if matches!(key_kind, b'w' | b'x') && f == BODY {
+                        push_varint(&mut postings.bytes, u64::from(chunk));
+                    }
+                    postings.df += 1;
+                    postings.next_doc = doc;
+                }
+            }
+        }
+    }
+    for record in &mut out.records {
+        record.fields.sort_by_key(|(f, _)| *f);
+    }
+    out
+}
+
+/// The tokens of one field value: (term, position within the value, byte start).
+fn tokens(analyzer: &Analyzer, stream: TermField, text: &str) -> Vec<(String, u32, usize)> {
+    let mut out = Vec::new();
+    analyzer.for_each_term(stream, text, &mut |term, position, start, _| {
+        out.push((term.to_string(), position, start))
+    });
+    out
+}
+
+fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> [DocField; 7] {
+    let t = doc.texts;
+    let mut fields: [DocField; 7] = Default::default();
+    let words = [&t.title, &t.point, &t.tags, &t.names, &t.body];
+    for (f, text) in words.into_iter().enumerate() {
+        let values = [tokens(analyzer, TermField::Main, text)];
+        let chunks = if f == BODY { doc.chunk_starts } else { &[0][..] };
+        fields[f] = field(&values, b'w', b'x', chunks);
+    }
+    let reading: Vec<_> = t
+        .reading_values()
+        .iter()
+        .map(|v| tokens(analyzer, TermField::Reading, v))
+        .collect();
+    fields[READING] = field(&reading, b'r', b'R', &[0]);
+    let ngram: Vec<_> = t
+        .ngram_values()
+        .iter()
+        .map(|v| tokens(analyzer, TermField::Ngram, v))
+        .collect();
+    fields[NGRAM] = field(&ngram, b'n', b'N', &[0]);
+    fields
+}
+
+/// Term and pair keys of a field made of `values`, positioned as tantivy
+/// positions them: each value starts one after the end of the previous.
+fn field(values: &[Vec<(String, u32, usize)>], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]) -> DocField {
+    let mut out = DocField::default();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut offset = 0u32;
+    let mut add = |out: &mut DocField, key: String, chunk: u32| {
+        let slot = *seen.entry(key.clone()).or_insert_with(|| {
+            out.keys.push((key, 0, chunk));
+            out.keys.len() - 1
+        });
+        out.keys[slot].1 += 1;
+    };
+    for value in values {
+        let mut end = offset;
+        let mut previous: Option<(&str, u32, u32)> = None;
+        for (term, position, start) in value {
+            let position = offset + position;
+            end = end.max(position + 1);
+            out.num_tokens += 1;
+            let chunk = chunk_starts.partition_point(|&s| s <= *start).saturating_sub(1) as u32;
+            add(&mut out, format!("{}{term}", term_kind as char), chunk);
+            if let Some((before, at, before_chunk)) = previous
+                && at + 1 == position
+            {
+                add(&mut out, pair_key(pair_kind, before, term), before_chunk);
+            }
+            previous = Some((term, position, chunk));
+        }
+        offset = end + 1;
+    }
+    out
+}
+
+/// The key of two adjacent terms (see the module documentation).
+///
+/// ```
+/// # use jirei::site::search_index::postings::pair_key;
+/// assert_eq!(pair_key(b'N', "窓口", "口で"), "N窓口で");
+/// assert_eq!(pair_key(b'x', "書く", "ない"), "x書く ない");
+/// ```
+pub fn pair_key(kind: u8, first: &str, second: &str) -> String {
+    let mut a = first.chars();
+    let mut b = second.chars();
+    let overlapping = kind != b'x' && first.chars().count() == 2 && second.chars().count() == 2 && a.nth(1) == b.next();
+    if overlapping {
+        let last = b.next().map(String::from).unwrap_or_default();
+        format!("{}{first}{last}", kind as char)
+    } else {
+        format!("{}{first} {second}", kind as char)
+    }
+}
