@@ -158,7 +158,8 @@ impl SiteModel {
             PageContent::Home => newest.contains(&i),
             PageContent::Case(j) => *j == i || c.similar[*j].contains(&i),
             PageContent::Table(_) => true,
-            PageContent::FacetIndex(_) | PageContent::NotFound => false,
+            // The search page shows no case; its data is rewritten with the exports.
+            PageContent::FacetIndex(_) | PageContent::NotFound | PageContent::Search => false,
             PageContent::FacetValue { kind, value, child } => {
                 let value = &c.facets.values(*kind)[*value];
                 let value = child.map_or(value, |ch| &value.children[ch]);
@@ -180,14 +181,16 @@ impl SiteModel {
         Ok(())
     }
 
-    /// Rewrites `cases.json` and `cases.csv` after fast rebuilds (they list
-    /// every case: at 10,000 cases this is most of a fast rebuild's work,
-    /// so it is done after the browsers were told to reload). Returns
-    /// whether anything was written.
-    pub fn write_exports(&mut self, out: &Path) -> Result<bool, NotFast> {
+    /// Rewrites `cases.json`, `cases.csv` and the search page's data after
+    /// fast rebuilds (they cover every case: at 10,000 cases this is most
+    /// of a fast rebuild's work, so it is done after the browsers were told
+    /// to reload). `cases` are the valid cases the site was built from.
+    /// Returns whether anything was written.
+    pub fn write_exports(&mut self, out: &Path, cases: &[Case], config: &Config, root: &Path) -> Result<bool, NotFast> {
         if !self.exports_stale {
             return Ok(false);
         }
+        self.write_search_data(out, cases, config, root)?;
         let (json, csv) = rayon::join(|| export::json(&self.collection), || export::csv(&self.collection));
         let json = json.map_err(|e| NotFast::Export(e.to_string()))?;
         let csv = csv.map_err(|e| NotFast::Export(e.to_string()))?;
@@ -195,6 +198,35 @@ impl SiteModel {
         write_atomically(&out.join("cases.csv"), &csv).map_err(NotFast::Io)?;
         self.exports_stale = false;
         Ok(true)
+    }
+}
+
+impl SiteModel {
+    /// Replaces the files of the search page's data folder with a fresh set
+    /// (shard names depend on the content, so stale ones are removed).
+    fn write_search_data(&self, out: &Path, cases: &[Case], config: &Config, root: &Path) -> Result<(), NotFast> {
+        let files = crate::site::search_index_files(cases, &self.collection, config, root)
+            .map_err(|e| NotFast::Export(e.to_string()))?;
+        let dir = out.join(crate::site::search_index::SEARCH_DIR);
+        let fresh: std::collections::HashSet<std::path::PathBuf> =
+            files.iter().map(|(name, _)| dir.join(name)).collect();
+        let page = dir.join("index.html");
+        for entry in walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+        {
+            if entry.path() != page && !fresh.contains(entry.path()) {
+                std::fs::remove_file(entry.path()).map_err(NotFast::Io)?;
+            }
+        }
+        files.par_iter().try_for_each(|(name, bytes)| {
+            let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(NotFast::Io)?;
+            }
+            write_atomically(&path, bytes).map_err(NotFast::Io)
+        })
     }
 }
 

@@ -295,8 +295,9 @@ impl Workspace {
     /// (`cases.json`, `cases.csv`). Returns how long it took.
     pub fn finish(&mut self) -> Option<Duration> {
         let started = Instant::now();
+        let cases = valid_cases(&self.disk);
         let model = self.model.as_mut()?;
-        match model.write_exports(&self.out) {
+        match model.write_exports(&self.out, &cases, &self.config, &self.root) {
             Ok(true) => Some(started.elapsed()),
             Ok(false) => None,
             Err(e) => {

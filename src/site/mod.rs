@@ -170,6 +170,22 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     })
 }
 
+/// The search page's data files (path below [`search_index::SEARCH_DIR`],
+/// bytes) for the published cases of `collection`.
+pub fn search_index_files(
+    cases: &[Case],
+    collection: &Collection,
+    config: &Config,
+    root: &Path,
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let synonyms = Synonyms::for_collection(root).map_err(|e| BuildError::Search(e.to_string()))?;
+    let analyzer = Analyzer::new(synonyms.clone()).map_err(|e| BuildError::Search(e.to_string()))?;
+    let published = collection::published(cases, collection.settings.drafts);
+    Ok(search_index::build(
+        &published, collection, config, &synonyms, &analyzer,
+    ))
+}
+
 /// Writes the search page's data (see [`search_index`]).
 fn write_search_index(
     cases: &[Case],
@@ -178,10 +194,7 @@ fn write_search_index(
     options: &BuildOptions,
     staging: &Staging,
 ) -> Result<(), BuildError> {
-    let synonyms = Synonyms::for_collection(&options.root).map_err(|e| BuildError::Search(e.to_string()))?;
-    let analyzer = Analyzer::new(synonyms.clone()).map_err(|e| BuildError::Search(e.to_string()))?;
-    let published = collection::published(cases, collection.settings.drafts);
-    let files = search_index::build(&published, collection, config, &synonyms, &analyzer);
+    let files = search_index_files(cases, collection, config, &options.root)?;
     let dir = Path::new(search_index::SEARCH_DIR);
     files
         .par_iter()
