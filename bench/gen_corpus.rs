@@ -35,55 +35,6 @@ impl Rng {
     }
 }
 
-const PREFECTURES: [&str; 47] = [
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
-];
 const NAME_PARTS: [&str; 16] = [
     "北", "南", "東", "西", "山", "川", "田", "野", "森", "浜", "沢", "原", "宮", "島", "松", "桜",
 ];
@@ -240,7 +191,8 @@ fn population(rng: &mut Rng) -> u64 {
 }
 
 fn case_text(i: usize, rng: &mut Rng, sentences: &[String]) -> String {
-    let prefecture = *rng.pick(&PREFECTURES);
+    let prefectures: Vec<&str> = jirei::case::place::Prefecture::all_names().collect();
+    let prefecture = *rng.pick(&prefectures);
     let is_prefecture = rng.chance(8);
     let suffix = *rng.pick(&["市", "町", "村", "市", "町"]);
     let name = format!("{}{}{}", rng.pick(&NAME_PARTS), rng.pick(&NAME_PARTS), suffix);

@@ -255,57 +255,6 @@ fn a_missing_page_at_any_depth_shows_the_styled_404_page() {
     follow(&mut tab, Hosting::Http, ".brand", "/portal/dx/index.html");
 }
 
-/// North to south, in the order of the prefecture codes.
-const PREFECTURES: [&str; 47] = [
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
-];
-
 #[test]
 fn all_cases_table_pages_are_sorted() {
     let site = &env().site;
@@ -322,8 +271,8 @@ fn all_cases_table_pages_are_sorted() {
         .iter()
         .map(|o| {
             let o = o.as_str().unwrap_or_default();
-            PREFECTURES
-                .iter()
+            // North to south, in the order of the prefecture codes.
+            jirei::case::place::Prefecture::all_names()
                 .position(|p| o.starts_with(p))
                 .unwrap_or_else(|| panic!("no prefecture in {o}"))
         })
