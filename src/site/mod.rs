@@ -181,11 +181,9 @@ fn write_search_index(
     let synonyms = Synonyms::for_collection(&options.root).map_err(|e| BuildError::Search(e.to_string()))?;
     let analyzer = Analyzer::new(synonyms.clone()).map_err(|e| BuildError::Search(e.to_string()))?;
     let published = collection::published(cases, collection.settings.drafts);
-    let files = search_index::build(&published, collection, config, &synonyms, &analyzer);
     let dir = Path::new(search_index::SEARCH_DIR);
-    files
-        .par_iter()
-        .try_for_each(|(name, bytes)| staging.write(&dir.join(name), bytes))?;
+    let sink = |name: &str, bytes: &[u8]| staging.write(&dir.join(name), bytes);
+    search_index::build(&published, collection, config, &synonyms, &analyzer, &sink)?;
     Ok(())
 }
 

@@ -36,7 +36,7 @@ pub struct BitWriter {
 impl BitWriter {
     pub fn push(&mut self, value: u64, width: u32) {
         for bit in 0..width {
-            if self.bits % 8 == 0 {
+            if self.bits.is_multiple_of(8) {
                 self.bytes.push(0);
             }
             if (value >> bit) & 1 == 1 {

@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::encode::fnv1a;
+use super::postings::FastMap;
 use crate::analysis::{Analyzer, MorphemeKind};
-use crate::index::document::FieldTexts;
 
 /// The cost of a character no known surface covers.
 pub const UNKNOWN_COST: u32 = 240;
@@ -52,32 +52,61 @@ struct Counts {
     readings: HashMap<(bool, String), u64>,
 }
 
-/// Builds the lexicon from the texts of every case and the synonym phrases.
-pub fn build(texts: &[&FieldTexts], synonym_phrases: &[String], analyzer: &Analyzer) -> Vec<Entry> {
-    let per_text = |text: &str| -> Vec<(String, bool, String)> {
-        analyzer
-            .morphemes(text)
-            .into_iter()
-            .filter(|m| matches!(m.kind, MorphemeKind::Content | MorphemeKind::Function))
-            .map(|m| (m.surface, m.kind == MorphemeKind::Function, m.term))
-            .collect()
-    };
-    let mut batches: Vec<Vec<(String, bool, String)>> = texts
-        .par_iter()
-        .map(|t| {
-            [&t.title, &t.point, &t.tags, &t.names, &t.body]
-                .into_iter()
-                .flat_map(|text| per_text(text))
-                .collect()
-        })
-        .collect();
-    batches.extend(synonym_phrases.iter().map(|p| per_text(p)));
-    let mut counts: HashMap<String, Counts> = HashMap::new();
-    for (surface, function, term) in batches.into_iter().flatten() {
-        let entry = counts.entry(surface).or_default();
-        entry.total += 1;
-        *entry.readings.entry((function, term)).or_default() += 1;
+/// One word the dictionary produced: normalised surface, whether it is a
+/// function word, its term; and how often.
+pub type Observation = ((String, bool, String), u64);
+
+/// The words of `text` that take part in segmentation, added to `out`.
+pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool, String), u64>) {
+    let mut key = (String::new(), false, String::new());
+    analyzer.for_each_morpheme(text, &mut |surface, kind, term| {
+        if !matches!(kind, MorphemeKind::Content | MorphemeKind::Function) {
+            return;
+        }
+        key.0.clear();
+        key.0.push_str(surface);
+        key.1 = kind == MorphemeKind::Function;
+        key.2.clear();
+        key.2.push_str(term);
+        match out.get_mut(&key) {
+            Some(n) => *n += 1,
+            None => {
+                out.insert(key.clone(), 1);
+            }
+        }
+    });
+}
+
+/// What the dictionary made of the collection's texts, counted as the
+/// documents are analysed (see [`super::postings`]).
+#[derive(Default)]
+pub struct Observations {
+    counts: FastMap<String, Counts>,
+}
+
+impl Observations {
+    pub fn add(&mut self, words: impl IntoIterator<Item = Observation>) {
+        for ((surface, function, term), n) in words {
+            let entry = self.counts.entry(surface).or_default();
+            entry.total += n;
+            *entry.readings.entry((function, term)).or_default() += n;
+        }
     }
+}
+
+/// Builds the lexicon from what the dictionary made of every case's texts
+/// and of the synonym phrases.
+pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &Analyzer) -> Vec<Entry> {
+    let per_text = |text: &str| -> Vec<Observation> {
+        let mut words = FastMap::default();
+        observe(analyzer, text, &mut words);
+        words.into_iter().collect()
+    };
+    let mut observations = observations;
+    for phrase in synonym_phrases {
+        observations.add(per_text(phrase));
+    }
+    let mut counts = observations.counts;
     // Every kana letter the texts never used alone, as the dictionary reads
     // it alone (a hiragana query the build never saw is then split into
     // letters the way the dictionary would classify them: じ is a function
@@ -87,7 +116,7 @@ pub fn build(texts: &[&FieldTexts], synonym_phrases: &[String], analyzer: &Analy
         if counts.contains_key(&letter) {
             continue;
         }
-        if let [(surface, function, term)] = per_text(&letter).as_slice()
+        if let [((surface, function, term), _)] = per_text(&letter).as_slice()
             && *surface == letter
         {
             let entry = counts.entry(letter).or_default();
