@@ -37,30 +37,39 @@ pub const UNKNOWN_COST: u32 = 240;
 /// Target size of one lexicon shard, in bytes.
 const SHARD_BYTES: usize = 300;
 
-/// One surface: its cost and its terms (none for a function word).
+/// One surface: its cost, its terms (none for a function word), and its
+/// reading in the contexts where it differs: (context, terms).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub surface: String,
     pub cost: u32,
     pub terms: Vec<String>,
+    pub overrides: Vec<(u8, Vec<String>)>,
 }
+
+/// What precedes a word: the start (or a symbol), a function word, a content word.
+pub const CONTEXTS: usize = 3;
+
+type Reading = (bool, String);
 
 #[derive(Default)]
 struct Counts {
     total: u64,
-    /// (is function word, term) → occurrences.
-    readings: HashMap<(bool, String), u64>,
+    /// (is function word, term) → occurrences, overall and per context.
+    readings: HashMap<Reading, u64>,
+    by_context: [HashMap<Reading, u64>; CONTEXTS],
 }
 
 /// One word the dictionary produced: normalised surface, whether it is a
-/// function word, its term; and how often.
-pub type Observation = ((String, bool, String), u64);
+/// function word, its term, its context; and how often.
+pub type Observation = ((String, bool, String, u8), u64);
 
 /// The words of `text` that take part in segmentation, added to `out`.
-pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool, String), u64>) {
-    let mut key = (String::new(), false, String::new());
+pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool, String, u8), u64>) {
+    let mut key = (String::new(), false, String::new(), 0u8);
     analyzer.for_each_morpheme(text, &mut |surface, kind, term| {
         if !matches!(kind, MorphemeKind::Content | MorphemeKind::Function) {
+            key.3 = 0;
             return;
         }
         key.0.clear();
@@ -74,7 +83,14 @@ pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool,
                 out.insert(key.clone(), 1);
             }
         }
+        key.3 = if key.1 { 1 } else { 2 };
     });
+}
+
+fn majority(readings: HashMap<Reading, u64>) -> Option<(Reading, u64)> {
+    readings
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
 }
 
 /// What the dictionary made of the collection's texts, counted as the
@@ -86,9 +102,12 @@ pub struct Observations {
 
 impl Observations {
     pub fn add(&mut self, words: impl IntoIterator<Item = Observation>) {
-        for ((surface, function, term), n) in words {
+        for ((surface, function, term, context), n) in words {
             let entry = self.counts.entry(surface).or_default();
             entry.total += n;
+            *entry.by_context[usize::from(context)]
+                .entry((function, term.clone()))
+                .or_default() += n;
             *entry.readings.entry((function, term)).or_default() += n;
         }
     }
@@ -116,7 +135,7 @@ pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &
         if counts.contains_key(&letter) {
             continue;
         }
-        if let [((surface, function, term), _)] = per_text(&letter).as_slice()
+        if let [((surface, function, term, _), _)] = per_text(&letter).as_slice()
             && *surface == letter
         {
             let entry = counts.entry(letter).or_default();
@@ -128,19 +147,32 @@ pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &
     let mut entries: Vec<Entry> = counts
         .into_par_iter()
         .map(|(surface, c)| {
-            let ((function, term), _) = c
-                .readings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .unwrap_or(((true, String::new()), 0));
-            let terms = if function {
+            let ((function, term), _) = majority(c.readings).unwrap_or(((true, String::new()), 0));
+            let as_terms = |function: bool, term: String| if function { Vec::new() } else { vec![term] };
+            let alone: Vec<String> = if function {
                 Vec::new()
             } else {
-                let alone: Vec<String> = analyzer.analyze(&surface).into_iter().map(|t| t.text).collect();
-                if alone.len() >= 2 { alone } else { vec![term] }
+                analyzer.analyze(&surface).into_iter().map(|t| t.text).collect()
             };
+            let split = alone.len() >= 2;
+            let mut overrides = Vec::new();
+            for (context, readings) in c.by_context.into_iter().enumerate() {
+                if let Some(((f, t), n)) = majority(readings)
+                    && n >= 2
+                    && !split
+                    && (f, &t) != (function, &term)
+                {
+                    overrides.push((context as u8, as_terms(f, t)));
+                }
+            }
+            let terms = if split { alone } else { as_terms(function, term) };
             let cost = (8.0 * (total as f64 / c.total as f64).ln()).round() as u32;
-            Entry { surface, cost, terms }
+            Entry {
+                surface,
+                cost,
+                terms,
+                overrides,
+            }
         })
         .collect();
     entries.sort_by(|a, b| a.surface.cmp(&b.surface));
@@ -153,13 +185,15 @@ pub fn shard_of(surface: &str, shards: u32) -> u32 {
     fnv1a(&first) % shards.max(1)
 }
 
-/// One lexicon shard: its surfaces, and the synonym alternatives (lists of
+/// One lexicon shard: its surfaces, the synonym alternatives (lists of
 /// term sequences, the phrase itself first) of every phrase whose first
-/// term one of its surfaces produces.
+/// term one of its surfaces produces, and the readings in context
+/// (`[surface, context, term…]`, no term for a function word).
 #[derive(Debug, Default)]
 pub struct Shard {
     pub entries: Vec<serde_json::Value>,
     pub synonyms: Vec<Vec<Vec<String>>>,
+    pub contexts: Vec<serde_json::Value>,
 }
 
 /// Splits the lexicon into shards: entries are `[surface, cost]` (function
@@ -184,10 +218,13 @@ pub fn shards(entries: &[Entry], synonyms: &[Vec<Vec<String>>]) -> Vec<Shard> {
         } else {
             item.extend(e.terms.iter().map(|t| serde_json::Value::from(t.as_str())));
         }
-        out.entry(shard_of(&e.surface, count))
-            .or_default()
-            .entries
-            .push(serde_json::Value::Array(item));
+        let shard = out.entry(shard_of(&e.surface, count)).or_default();
+        shard.entries.push(serde_json::Value::Array(item));
+        for (context, terms) in &e.overrides {
+            let mut item = vec![serde_json::Value::from(e.surface.as_str()), (*context).into()];
+            item.extend(terms.iter().map(|t| serde_json::Value::from(t.as_str())));
+            shard.contexts.push(serde_json::Value::Array(item));
+        }
     }
     for alternatives in synonyms {
         let Some(first) = alternatives.first().and_then(|phrase| phrase.first()) else {

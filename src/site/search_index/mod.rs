@@ -146,7 +146,11 @@ pub fn build(
         .collect();
     let lexicon_shards = lexicon::shards(&lexicon, &synonym_table);
     for (i, shard) in lexicon_shards.iter().enumerate() {
-        let parts = [Part::json(&shard.entries), Part::json(&shard.synonyms)];
+        let parts = [
+            Part::json(&shard.entries),
+            Part::json(&shard.synonyms),
+            Part::json(&shard.contexts),
+        ];
         emit(sink, &format!("l/{i}"), &parts)?;
     }
     let term_shards = shards::term_files(&postings, sink)?;
