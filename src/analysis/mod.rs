@@ -233,6 +233,20 @@ impl Analyzer {
             .collect()
     }
 
+    /// Streams the morphemes of `text` (normalised surface, kind, term)
+    /// without allocating: [`morphemes`](Self::morphemes) for bulk use.
+    pub fn for_each_morpheme(&self, text: &str, sink: &mut dyn FnMut(&str, MorphemeKind, &str)) {
+        let morphs = self.morphs(text);
+        let normalized = morphs.normalized.text();
+        for m in &morphs.morphs {
+            sink(
+                normalized.get(m.start..m.end).unwrap_or_default(),
+                m.kind,
+                morphs.term(m),
+            );
+        }
+    }
+
     /// Expands query terms (from [`analyze`](Self::analyze)) with synonyms
     /// into alternative term sequences for the query parser to OR as
     /// phrases. The first alternative is the query itself.

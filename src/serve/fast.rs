@@ -205,28 +205,37 @@ impl SiteModel {
     /// Replaces the files of the search page's data folder with a fresh set
     /// (shard names depend on the content, so stale ones are removed).
     fn write_search_data(&self, out: &Path, cases: &[Case], config: &Config, root: &Path) -> Result<(), NotFast> {
-        let files = crate::site::search_index_files(cases, &self.collection, config, root)
-            .map_err(|e| NotFast::Export(e.to_string()))?;
         let dir = out.join(crate::site::search_index::SEARCH_DIR);
-        let fresh: std::collections::HashSet<std::path::PathBuf> =
-            files.iter().map(|(name, _)| dir.join(name)).collect();
+        let written = std::sync::Mutex::new(std::collections::HashSet::new());
+        let sink = |name: &str, bytes: &[u8]| {
+            let path = dir.join(name);
+            let io = |source| crate::site::output::OutputError::Io {
+                path: path.clone(),
+                source,
+            };
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(io)?;
+            }
+            write_atomically(&path, bytes).map_err(io)?;
+            if let Ok(mut written) = written.lock() {
+                written.insert(path.clone());
+            }
+            Ok(())
+        };
+        crate::site::write_search_data(cases, &self.collection, config, root, &sink)
+            .map_err(|e| NotFast::Export(e.to_string()))?;
+        let written = written.into_inner().unwrap_or_default();
         let page = dir.join("index.html");
         for entry in walkdir::WalkDir::new(&dir)
             .into_iter()
             .flatten()
             .filter(|e| e.file_type().is_file())
         {
-            if entry.path() != page && !fresh.contains(entry.path()) {
+            if entry.path() != page && !written.contains(entry.path()) {
                 std::fs::remove_file(entry.path()).map_err(NotFast::Io)?;
             }
         }
-        files.par_iter().try_for_each(|(name, bytes)| {
-            let path = dir.join(name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(NotFast::Io)?;
-            }
-            write_atomically(&path, bytes).map_err(NotFast::Io)
-        })
+        Ok(())
     }
 }
 

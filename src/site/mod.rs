@@ -170,23 +170,23 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     })
 }
 
-/// The search page's data files (path below [`search_index::SEARCH_DIR`],
-/// bytes) for the published cases of `collection`.
-pub fn search_index_files(
+/// Writes the search page's data for the published cases of `collection`,
+/// each file through `sink(path below [`search_index::SEARCH_DIR`], bytes)`.
+pub fn write_search_data(
     cases: &[Case],
     collection: &Collection,
     config: &Config,
     root: &Path,
-) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    sink: &search_index::Sink<'_>,
+) -> Result<(), BuildError> {
     let synonyms = Synonyms::for_collection(root).map_err(|e| BuildError::Search(e.to_string()))?;
     let analyzer = Analyzer::new(synonyms.clone()).map_err(|e| BuildError::Search(e.to_string()))?;
     let published = collection::published(cases, collection.settings.drafts);
-    Ok(search_index::build(
-        &published, collection, config, &synonyms, &analyzer,
-    ))
+    search_index::build(&published, collection, config, &synonyms, &analyzer, sink)?;
+    Ok(())
 }
 
-/// Writes the search page's data (see [`search_index`]).
+/// Writes the search page's data (see [`search_index`]) into the staging folder.
 fn write_search_index(
     cases: &[Case],
     collection: &Collection,
@@ -194,12 +194,9 @@ fn write_search_index(
     options: &BuildOptions,
     staging: &Staging,
 ) -> Result<(), BuildError> {
-    let files = search_index_files(cases, collection, config, &options.root)?;
     let dir = Path::new(search_index::SEARCH_DIR);
-    files
-        .par_iter()
-        .try_for_each(|(name, bytes)| staging.write(&dir.join(name), bytes))?;
-    Ok(())
+    let sink = |name: &str, bytes: &[u8]| staging.write(&dir.join(name), bytes);
+    write_search_data(cases, collection, config, &options.root, &sink)
 }
 
 fn template_error(theme: &Theme, diagnostic: Diagnostic) -> BuildError {

@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::encode::fnv1a;
+use super::postings::FastMap;
 use crate::analysis::{Analyzer, MorphemeKind};
-use crate::index::document::FieldTexts;
 
 /// The cost of a character no known surface covers.
 pub const UNKNOWN_COST: u32 = 240;
@@ -37,47 +37,95 @@ pub const UNKNOWN_COST: u32 = 240;
 /// Target size of one lexicon shard, in bytes.
 const SHARD_BYTES: usize = 300;
 
-/// One surface: its cost and its terms (none for a function word).
+/// One surface: its cost, its terms (none for a function word), and its
+/// reading in the contexts where it differs: (context, terms).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub surface: String,
     pub cost: u32,
     pub terms: Vec<String>,
+    pub overrides: Vec<(u8, Vec<String>)>,
 }
+
+/// What precedes a word: the start (or a symbol), a function word, a content word.
+pub const CONTEXTS: usize = 3;
+
+type Reading = (bool, String);
 
 #[derive(Default)]
 struct Counts {
     total: u64,
-    /// (is function word, term) → occurrences.
-    readings: HashMap<(bool, String), u64>,
+    /// (is function word, term) → occurrences, overall and per context.
+    readings: HashMap<Reading, u64>,
+    by_context: [HashMap<Reading, u64>; CONTEXTS],
 }
 
-/// Builds the lexicon from the texts of every case and the synonym phrases.
-pub fn build(texts: &[&FieldTexts], synonym_phrases: &[String], analyzer: &Analyzer) -> Vec<Entry> {
-    let per_text = |text: &str| -> Vec<(String, bool, String)> {
-        analyzer
-            .morphemes(text)
-            .into_iter()
-            .filter(|m| matches!(m.kind, MorphemeKind::Content | MorphemeKind::Function))
-            .map(|m| (m.surface, m.kind == MorphemeKind::Function, m.term))
-            .collect()
-    };
-    let mut batches: Vec<Vec<(String, bool, String)>> = texts
-        .par_iter()
-        .map(|t| {
-            [&t.title, &t.point, &t.tags, &t.names, &t.body]
-                .into_iter()
-                .flat_map(|text| per_text(text))
-                .collect()
-        })
-        .collect();
-    batches.extend(synonym_phrases.iter().map(|p| per_text(p)));
-    let mut counts: HashMap<String, Counts> = HashMap::new();
-    for (surface, function, term) in batches.into_iter().flatten() {
-        let entry = counts.entry(surface).or_default();
-        entry.total += 1;
-        *entry.readings.entry((function, term)).or_default() += 1;
+/// One word the dictionary produced: normalised surface, whether it is a
+/// function word, its term, its context; and how often.
+pub type Observation = ((String, bool, String, u8), u64);
+
+/// The words of `text` that take part in segmentation, added to `out`.
+pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool, String, u8), u64>) {
+    let mut key = (String::new(), false, String::new(), 0u8);
+    analyzer.for_each_morpheme(text, &mut |surface, kind, term| {
+        if !matches!(kind, MorphemeKind::Content | MorphemeKind::Function) {
+            key.3 = 0;
+            return;
+        }
+        key.0.clear();
+        key.0.push_str(surface);
+        key.1 = kind == MorphemeKind::Function;
+        key.2.clear();
+        key.2.push_str(term);
+        match out.get_mut(&key) {
+            Some(n) => *n += 1,
+            None => {
+                out.insert(key.clone(), 1);
+            }
+        }
+        key.3 = if key.1 { 1 } else { 2 };
+    });
+}
+
+fn majority(readings: HashMap<Reading, u64>) -> Option<(Reading, u64)> {
+    readings
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+}
+
+/// What the dictionary made of the collection's texts, counted as the
+/// documents are analysed (see [`super::postings`]).
+#[derive(Default)]
+pub struct Observations {
+    counts: FastMap<String, Counts>,
+}
+
+impl Observations {
+    pub fn add(&mut self, words: impl IntoIterator<Item = Observation>) {
+        for ((surface, function, term, context), n) in words {
+            let entry = self.counts.entry(surface).or_default();
+            entry.total += n;
+            *entry.by_context[usize::from(context)]
+                .entry((function, term.clone()))
+                .or_default() += n;
+            *entry.readings.entry((function, term)).or_default() += n;
+        }
     }
+}
+
+/// Builds the lexicon from what the dictionary made of every case's texts
+/// and of the synonym phrases.
+pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &Analyzer) -> Vec<Entry> {
+    let per_text = |text: &str| -> Vec<Observation> {
+        let mut words = FastMap::default();
+        observe(analyzer, text, &mut words);
+        words.into_iter().collect()
+    };
+    let mut observations = observations;
+    for phrase in synonym_phrases {
+        observations.add(per_text(phrase));
+    }
+    let mut counts = observations.counts;
     // Every kana letter the texts never used alone, as the dictionary reads
     // it alone (a hiragana query the build never saw is then split into
     // letters the way the dictionary would classify them: じ is a function
@@ -87,7 +135,7 @@ pub fn build(texts: &[&FieldTexts], synonym_phrases: &[String], analyzer: &Analy
         if counts.contains_key(&letter) {
             continue;
         }
-        if let [(surface, function, term)] = per_text(&letter).as_slice()
+        if let [((surface, function, term, _), _)] = per_text(&letter).as_slice()
             && *surface == letter
         {
             let entry = counts.entry(letter).or_default();
@@ -99,19 +147,32 @@ pub fn build(texts: &[&FieldTexts], synonym_phrases: &[String], analyzer: &Analy
     let mut entries: Vec<Entry> = counts
         .into_par_iter()
         .map(|(surface, c)| {
-            let ((function, term), _) = c
-                .readings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .unwrap_or(((true, String::new()), 0));
-            let terms = if function {
+            let ((function, term), _) = majority(c.readings).unwrap_or(((true, String::new()), 0));
+            let as_terms = |function: bool, term: String| if function { Vec::new() } else { vec![term] };
+            let alone: Vec<String> = if function {
                 Vec::new()
             } else {
-                let alone: Vec<String> = analyzer.analyze(&surface).into_iter().map(|t| t.text).collect();
-                if alone.len() >= 2 { alone } else { vec![term] }
+                analyzer.analyze(&surface).into_iter().map(|t| t.text).collect()
             };
+            let split = alone.len() >= 2;
+            let mut overrides = Vec::new();
+            for (context, readings) in c.by_context.into_iter().enumerate() {
+                if let Some(((f, t), n)) = majority(readings)
+                    && n >= 2
+                    && !split
+                    && (f, &t) != (function, &term)
+                {
+                    overrides.push((context as u8, as_terms(f, t)));
+                }
+            }
+            let terms = if split { alone } else { as_terms(function, term) };
             let cost = (8.0 * (total as f64 / c.total as f64).ln()).round() as u32;
-            Entry { surface, cost, terms }
+            Entry {
+                surface,
+                cost,
+                terms,
+                overrides,
+            }
         })
         .collect();
     entries.sort_by(|a, b| a.surface.cmp(&b.surface));
@@ -124,13 +185,15 @@ pub fn shard_of(surface: &str, shards: u32) -> u32 {
     fnv1a(&first) % shards.max(1)
 }
 
-/// One lexicon shard: its surfaces, and the synonym alternatives (lists of
+/// One lexicon shard: its surfaces, the synonym alternatives (lists of
 /// term sequences, the phrase itself first) of every phrase whose first
-/// term one of its surfaces produces.
+/// term one of its surfaces produces, and the readings in context
+/// (`[surface, context, term…]`, no term for a function word).
 #[derive(Debug, Default)]
 pub struct Shard {
     pub entries: Vec<serde_json::Value>,
     pub synonyms: Vec<Vec<Vec<String>>>,
+    pub contexts: Vec<serde_json::Value>,
 }
 
 /// Splits the lexicon into shards: entries are `[surface, cost]` (function
@@ -155,10 +218,13 @@ pub fn shards(entries: &[Entry], synonyms: &[Vec<Vec<String>>]) -> Vec<Shard> {
         } else {
             item.extend(e.terms.iter().map(|t| serde_json::Value::from(t.as_str())));
         }
-        out.entry(shard_of(&e.surface, count))
-            .or_default()
-            .entries
-            .push(serde_json::Value::Array(item));
+        let shard = out.entry(shard_of(&e.surface, count)).or_default();
+        shard.entries.push(serde_json::Value::Array(item));
+        for (context, terms) in &e.overrides {
+            let mut item = vec![serde_json::Value::from(e.surface.as_str()), (*context).into()];
+            item.extend(terms.iter().map(|t| serde_json::Value::from(t.as_str())));
+            shard.contexts.push(serde_json::Value::Array(item));
+        }
     }
     for alternatives in synonyms {
         let Some(first) = alternatives.first().and_then(|phrase| phrase.first()) else {

@@ -54,6 +54,7 @@ pub mod shards;
 use rayon::prelude::*;
 
 use super::collection::Collection;
+use super::output::OutputError;
 use crate::analysis::{Analyzer, Synonyms};
 use crate::case::Case;
 use crate::config::Config;
@@ -106,7 +107,16 @@ pub fn compact_script(source: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Builds every data file of the search page: (path below [`SEARCH_DIR`], bytes).
+/// Where the data files go: `(path below [`SEARCH_DIR`], bytes)`.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), OutputError> + Sync + 'a;
+
+/// Writes data file `name.js` calling `jireiSearchData(name, parts…)`.
+fn emit(sink: &Sink<'_>, name: &str, parts: &[Part<'_>]) -> Result<(), OutputError> {
+    sink(&format!("{name}.js"), &script(name, parts))
+}
+
+/// Builds every data file of the search page and hands each to `sink` as
+/// soon as it is made (at 10,000 cases they add up to hundreds of MB).
 ///
 /// `cases` are the published cases in the collection's order (by id).
 pub fn build(
@@ -115,7 +125,8 @@ pub fn build(
     config: &Config,
     synonyms: &Synonyms,
     analyzer: &Analyzer,
-) -> Vec<(String, Vec<u8>)> {
+    sink: &Sink<'_>,
+) -> Result<(), OutputError> {
     let texts: Vec<FieldTexts> = cases.par_iter().map(|c| FieldTexts::of(c)).collect();
     let starts: Vec<Vec<usize>> = texts.par_iter().map(|t| hits::chunk_starts(&t.body)).collect();
     let inputs: Vec<postings::DocInput<'_>> = texts
@@ -123,9 +134,10 @@ pub fn build(
         .zip(&starts)
         .map(|(texts, chunk_starts)| postings::DocInput { texts, chunk_starts })
         .collect();
-    let postings = postings::build(&inputs, analyzer);
+    let mut observations = lexicon::Observations::default();
+    let postings = postings::build(&inputs, analyzer, &mut observations);
     let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
-    let lexicon = lexicon::build(&texts.iter().collect::<Vec<_>>(), &phrases, analyzer);
+    let lexicon = lexicon::build(observations, &phrases, analyzer);
     let synonym_table: Vec<Vec<Vec<String>>> = analyzer
         .synonyms()
         .entries()
@@ -133,39 +145,43 @@ pub fn build(
         .map(|(_, alternatives)| alternatives.to_vec())
         .collect();
     let lexicon_shards = lexicon::shards(&lexicon, &synonym_table);
-    let (term_shards, mut files) = shards::term_files(&postings);
+    for (i, shard) in lexicon_shards.iter().enumerate() {
+        let parts = [
+            Part::json(&shard.entries),
+            Part::json(&shard.synonyms),
+            Part::json(&shard.contexts),
+        ];
+        emit(sink, &format!("l/{i}"), &parts)?;
+    }
+    let term_shards = shards::term_files(&postings, sink)?;
+    for f in [postings::BODY, postings::NGRAM] {
+        emit(
+            sink,
+            &format!("z/{f}"),
+            &[Part::Bytes(&lists::column(&postings.fieldnorms[f]))],
+        )?;
+    }
 
     let values: Vec<[Vec<String>; 8]> = cases.iter().map(|c| facet_values(c)).collect();
     let facets = meta::facet_columns(&values, &config.bands);
     let summaries: Vec<CaseSummary> = cases.iter().map(|c| CaseSummary::of(c)).collect();
     let numbers = meta::number_columns(&summaries);
     for f in &facets {
-        let name = format!("f/{}", f.name);
         let parts = [Part::Bytes(&f.bytes), Part::json(&f.values), Part::json(&f.labels)];
-        files.push((format!("{name}.js"), script(&name, &parts)));
+        emit(sink, &format!("f/{}", f.name), &parts)?;
     }
     for n in &numbers {
-        let name = format!("n/{}", n.name);
-        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&n.bytes)])));
+        emit(sink, &format!("n/{}", n.name), &[Part::Bytes(&n.bytes)])?;
     }
-    for f in [postings::BODY, postings::NGRAM] {
-        let column = lists::column(&postings.fieldnorms[f]);
-        let name = format!("z/{f}");
-        files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&column)])));
+    collection.cases.par_iter().enumerate().try_for_each(|(doc, case)| {
+        for (path, bytes) in hits::hit_files(doc, case, &texts[doc].body, &starts[doc]) {
+            sink(&path, &bytes)?;
+        }
+        Ok(())
+    })?;
+    for (path, bytes) in hits::row_files(&collection.cases, &collection.settings.base_url) {
+        sink(&path, &bytes)?;
     }
-    for (i, shard) in lexicon_shards.iter().enumerate() {
-        let name = format!("l/{i}");
-        let parts = [Part::json(&shard.entries), Part::json(&shard.synonyms)];
-        files.push((format!("{name}.js"), script(&name, &parts)));
-    }
-    let hit_files: Vec<(String, Vec<u8>)> = collection
-        .cases
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(doc, case)| hits::hit_files(doc, case, &texts[doc].body, &starts[doc]))
-        .collect();
-    files.extend(hit_files);
-    files.extend(hits::row_files(&collection.cases, &collection.settings.base_url));
     let meta = meta::meta(&meta::MetaInput {
         postings: &postings,
         facets: &facets,
@@ -176,6 +192,5 @@ pub fn build(
         hit_block: hits::HIT_BLOCK,
         row_block: hits::ROW_BLOCK,
     });
-    files.push(("meta.js".to_string(), script("meta", &[Part::Json(meta)])));
-    files
+    emit(sink, "meta", &[Part::Json(meta)])
 }

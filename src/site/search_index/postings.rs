@@ -32,6 +32,7 @@ use rayon::prelude::*;
 use tantivy::fieldnorm::FieldNormReader;
 
 use super::encode::push_varint;
+use super::lexicon::{Observation, Observations, observe};
 use crate::analysis::{Analyzer, TermField};
 use crate::index::document::FieldTexts;
 
@@ -40,6 +41,28 @@ pub const FIELD_NAMES: [&str; 7] = ["title", "point", "tags", "names", "body", "
 pub const BODY: usize = 4;
 pub const READING: usize = 5;
 pub const NGRAM: usize = 6;
+
+/// A fast non-cryptographic hash (FxHash) for the many string keys of a
+/// build: the keys come from our own documents, so flooding is no concern.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+}
+
+/// A hash map with [`FxHasher`].
+pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Documents analysed per parallel batch (bounds memory at 10,000 cases).
 const BATCH: usize = 64;
@@ -91,23 +114,25 @@ pub struct DocInput<'a> {
     pub chunk_starts: &'a [usize],
 }
 
-/// Analyses every document (in parallel batches, merged in document order).
-pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer) -> Postings {
+/// Analyses every document (in parallel batches, merged in document order),
+/// noting what the dictionary made of each word for the lexicon.
+pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer, observations: &mut Observations) -> Postings {
     let mut out = Postings {
         num_docs: docs.len() as u32,
         ..Postings::default()
     };
-    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut index: FastMap<String, u32> = FastMap::default();
     for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
-        let analysed: Vec<[DocField; 7]> = batch.par_iter().map(|d| analyse(d, analyzer)).collect();
-        for (i, fields) in analysed.into_iter().enumerate() {
+        let analysed: Vec<([DocField; 7], Vec<Observation>)> = batch.par_iter().map(|d| analyse(d, analyzer)).collect();
+        for (i, (fields, words)) in analysed.into_iter().enumerate() {
+            observations.add(words);
             let doc = (batch_no * BATCH + i) as u32;
             for (f, field) in fields.into_iter().enumerate() {
                 out.total_tokens[f] += u64::from(field.num_tokens);
                 let fieldnorm = FieldNormReader::fieldnorm_to_id(field.num_tokens);
                 out.fieldnorms[f].push(fieldnorm);
                 for (key, tf, chunk) in field.keys {
-                    let id = match index.get(&key) {
+                    let id = match index.get(key.as_str()) {
                         Some(&id) => id,
                         None => {
                             let id = out.keys.len() as u32;
@@ -146,28 +171,42 @@ pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer) -> Postings {
 }
 
 /// The tokens of one field value: (term, position within the value, byte start).
-fn tokens(analyzer: &Analyzer, stream: TermField, text: &str) -> Vec<(String, u32, usize)> {
-    let mut out = Vec::new();
+fn tokens(analyzer: &Analyzer, stream: TermField, text: &str) -> Tokens {
+    let mut out = Tokens::default();
     analyzer.for_each_term(stream, text, &mut |term, position, start, _| {
-        out.push((term.to_string(), position, start))
+        let from = out.text.len();
+        out.text.push_str(term);
+        out.items.push((from..out.text.len(), position, start));
     });
     out
 }
 
-fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> [DocField; 7] {
+/// The tokens of one field value in one string (one allocation, not one
+/// per token): term range, position within the value, byte start.
+#[derive(Default)]
+struct Tokens {
+    text: String,
+    items: Vec<(std::ops::Range<usize>, u32, usize)>,
+}
+
+/// The fields of one document, and its words for the lexicon. Each text
+/// goes through the dictionary once: the word, reading and lexicon views
+/// of a text are taken one after the other and share its segmentation
+/// (the analyser keeps the last few).
+fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> ([DocField; 7], Vec<Observation>) {
     let t = doc.texts;
     let mut fields: [DocField; 7] = Default::default();
-    let words = [&t.title, &t.point, &t.tags, &t.names, &t.body];
-    for (f, text) in words.into_iter().enumerate() {
+    let mut words = FastMap::default();
+    let mut reading = Vec::new();
+    for (f, text) in [&t.title, &t.point, &t.tags, &t.names, &t.body].into_iter().enumerate() {
         let values = [tokens(analyzer, TermField::Main, text)];
+        observe(analyzer, text, &mut words);
+        if f < BODY {
+            reading.push(tokens(analyzer, TermField::Reading, text));
+        }
         let chunks = if f == BODY { doc.chunk_starts } else { &[0][..] };
         fields[f] = field(&values, b'w', b'x', chunks);
     }
-    let reading: Vec<_> = t
-        .reading_values()
-        .iter()
-        .map(|v| tokens(analyzer, TermField::Reading, v))
-        .collect();
     fields[READING] = field(&reading, b'r', b'R', &[0]);
     let ngram: Vec<_> = t
         .ngram_values()
@@ -175,35 +214,42 @@ fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> [DocField; 7] {
         .map(|v| tokens(analyzer, TermField::Ngram, v))
         .collect();
     fields[NGRAM] = field(&ngram, b'n', b'N', &[0]);
-    fields
+    (fields, words.into_iter().collect())
 }
 
 /// Term and pair keys of a field made of `values`, positioned as tantivy
 /// positions them: each value starts one after the end of the previous.
-fn field(values: &[Vec<(String, u32, usize)>], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]) -> DocField {
+fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]) -> DocField {
     let mut out = DocField::default();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: FastMap<String, usize> = FastMap::default();
     let mut offset = 0u32;
-    let mut add = |out: &mut DocField, key: String, chunk: u32| {
-        let slot = *seen.entry(key.clone()).or_insert_with(|| {
-            out.keys.push((key, 0, chunk));
-            out.keys.len() - 1
-        });
-        out.keys[slot].1 += 1;
+    let mut key = String::new();
+    let mut add = |out: &mut DocField, key: &str, chunk: u32| match seen.get(key) {
+        Some(&slot) => out.keys[slot].1 += 1,
+        None => {
+            seen.insert(key.to_string(), out.keys.len());
+            out.keys.push((key.to_string(), 1, chunk));
+        }
     };
     for value in values {
         let mut end = offset;
         let mut previous: Option<(&str, u32, u32)> = None;
-        for (term, position, start) in value {
+        for (range, position, start) in &value.items {
+            let term = &value.text[range.clone()];
             let position = offset + position;
             end = end.max(position + 1);
             out.num_tokens += 1;
             let chunk = chunk_starts.partition_point(|&s| s <= *start).saturating_sub(1) as u32;
-            add(&mut out, format!("{}{term}", term_kind as char), chunk);
+            key.clear();
+            key.push(term_kind as char);
+            key.push_str(term);
+            add(&mut out, &key, chunk);
             if let Some((before, at, before_chunk)) = previous
                 && at + 1 == position
             {
-                add(&mut out, pair_key(pair_kind, before, term), before_chunk);
+                key.clear();
+                push_pair_key(&mut key, pair_kind, before, term);
+                add(&mut out, &key, before_chunk);
             }
             previous = Some((term, position, chunk));
         }
@@ -220,13 +266,22 @@ fn field(values: &[Vec<(String, u32, usize)>], term_kind: u8, pair_kind: u8, chu
 /// assert_eq!(pair_key(b'x', "書く", "ない"), "x書く ない");
 /// ```
 pub fn pair_key(kind: u8, first: &str, second: &str) -> String {
+    let mut out = String::new();
+    push_pair_key(&mut out, kind, first, second);
+    out
+}
+
+fn push_pair_key(out: &mut String, kind: u8, first: &str, second: &str) {
     let mut a = first.chars();
     let mut b = second.chars();
     let overlapping = kind != b'x' && first.chars().count() == 2 && second.chars().count() == 2 && a.nth(1) == b.next();
-    if overlapping {
-        let last = b.next().map(String::from).unwrap_or_default();
-        format!("{}{first}{last}", kind as char)
-    } else {
-        format!("{}{first} {second}", kind as char)
+    out.push(kind as char);
+    out.push_str(first);
+    match b.next() {
+        Some(last) if overlapping => out.push(last),
+        _ => {
+            out.push(' ');
+            out.push_str(second);
+        }
     }
 }

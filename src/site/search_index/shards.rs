@@ -14,9 +14,11 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use super::Sink;
 use super::encode::{Part, fnv1a, push_varint, script};
 use super::lists::encode;
 use super::postings::{BODY, Postings};
+use crate::site::output::OutputError;
 
 /// Postings larger than this (bytes, all fields) get a file of their own.
 const EXTERNAL_BYTES: usize = 250;
@@ -35,7 +37,8 @@ fn push_lists<'a>(out: &mut Vec<u8>, lists: impl Iterator<Item = &'a [u8]>) {
     }
 }
 
-/// The shard files and external postings files: (shard count, files).
+/// Writes the shard files and external postings files; returns the number
+/// of shards.
 /// The term keys of the two terms of a pair key.
 fn pair_terms(key: &str) -> Option<(String, String)> {
     let mut chars = key.chars();
@@ -56,7 +59,7 @@ fn pair_terms(key: &str) -> Option<(String, String)> {
     Some((format!("{kind}{a}"), format!("{kind}{b}")))
 }
 
-pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
+pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputError> {
     let docs = postings.num_docs;
     let encoded: Vec<Vec<Vec<u8>>> = postings
         .keys
@@ -92,7 +95,6 @@ pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
     for (i, key) in postings.keys.iter().enumerate() {
         shards.entry(shard_of(key, count)).or_default().push(i);
     }
-    let mut files = Vec::new();
     let mut external = 0u64;
     for (shard, mut members) in shards {
         members.sort_by(|&a, &b| postings.keys[a].cmp(&postings.keys[b]));
@@ -114,7 +116,7 @@ pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
                 let mut body = Vec::new();
                 push_lists(&mut body, lists);
                 let name = format!("p/{external}");
-                files.push((format!("{name}.js"), script(&name, &[Part::Bytes(&body)])));
+                sink(&format!("{name}.js"), &script(&name, &[Part::Bytes(&body)]))?;
                 external += 1;
             } else {
                 bytes.push(0);
@@ -123,10 +125,10 @@ pub fn term_files(postings: &Postings) -> (u32, Vec<(String, Vec<u8>)>) {
         }
         let keys: Vec<&str> = members.iter().map(|&i| postings.keys[i].as_str()).collect();
         let name = format!("t/{shard}");
-        files.push((
-            format!("{name}.js"),
-            script(&name, &[Part::json(&keys), Part::Bytes(&bytes)]),
-        ));
+        sink(
+            &format!("{name}.js"),
+            &script(&name, &[Part::json(&keys), Part::Bytes(&bytes)]),
+        )?;
     }
-    (count, files)
+    Ok(count)
 }

@@ -190,8 +190,9 @@
       });
     });
     return Promise.all(Array.from(shards).map(function (s) { return self.get('l/' + s); })).then(function (loaded) {
-      var lex = new Map(), maxLen = 1, synonyms = new Map(), longest = 0;
+      var lex = new Map(), maxLen = 1, synonyms = new Map(), longest = 0, contexts = new Map();
       loaded.forEach(function (parts) {
+        parts[2].forEach(function (e) { contexts.set(e[0] + '\u0001' + e[1], e.slice(2)); });
         parts[1].forEach(function (alts) {
           synonyms.set(alts[0].join(' '), alts);
           longest = Math.max(longest, alts[0].length);
@@ -203,7 +204,7 @@
       });
       var plan = [], words = [];
       groups.forEach(function (g, i) {
-        var terms = Q.segment(texts[i], lex, maxLen, m.unknownCost);
+        var terms = Q.segment(texts[i], lex, maxLen, m.unknownCost, contexts);
         if (!terms.length) return;
         /* Hiragana only: characters and reading, no words (query.rs). */
         var hiragana = /^[ぁ-ゖーゝゞ]+$/u.test(g.text);

@@ -105,7 +105,11 @@
   }
 
   /* ---- words: lowest-cost split into lexicon surfaces ---- */
-  function segment(text, lex, maxLen, unknownCost) {
+  /* `lex`: surface → [cost, term…]; `contexts`: surface + '\u0001' + context →
+   * terms where the reading differs after the start (0), a function word (1)
+   * or a content word (2). Returns the terms with positions (sentence ends
+   * leave a gap); an unknown stretch is one term that matches nothing. */
+  function segment(text, lex, maxLen, unknownCost, contexts) {
     var chars = Array.from(text), n = chars.length;
     var cost = [0], from = [], edge = [];
     for (var k = 1; k <= n; k++) cost.push(Infinity);
@@ -118,19 +122,21 @@
       for (var len = 1; len <= maxLen && i + len <= n; len++) {
         s += chars[i + len - 1];
         var entry = lex.get(s);
-        if (entry) relax(i, i + len, cost[i] + entry[0], entry);
+        if (entry) relax(i, i + len, cost[i] + entry[0], { e: entry, s: s });
       }
       if (word) relax(i, i + 1, cost[i] + unknownCost, 'u');
     }
     var tokens = [];
     for (var j = n; j > 0; j = from[j]) tokens.push(edge[j]);
     tokens.reverse();
-    var terms = [], position = 0, gap = false, unknown = false;
+    var terms = [], position = 0, gap = false, unknown = false, context = 0;
     tokens.forEach(function (t) {
-      if (t === 'u') { if (!unknown) push('\u0000?'); unknown = true; return; }
+      if (t === 'u') { if (!unknown) push('\u0000?'); unknown = true; context = 2; return; }
       unknown = false;
-      if (t === 'b') gap = true;
-      else if (t !== 's' && t.length > 1) for (var m = 1; m < t.length; m++) push(t[m]);
+      if (t === 'b' || t === 's') { gap = gap || t === 'b'; context = 0; return; }
+      var words = (contexts && contexts.get(t.s + '\u0001' + context)) || t.e.slice(1);
+      words.forEach(push);
+      context = words.length ? 2 : 1;
     });
     function push(term) {
       if (gap && position > 0) position++;
