@@ -1,24 +1,29 @@
-/* jirei search, query side: the analysis of a query and the decoding of the
- * data `jirei build` writes
- * under search/, exactly as `jirei search` does (same terms, same BM25
- * scores, same order). No DOM here: the page (search-ui.js) and the tests
- * (node) both use it. Formats: src/site/search_index/ (Rust docs).
+/* jirei search, query side: how a query is analysed and how the data
+ * `jirei build` writes under search/ is decoded, so that the page answers
+ * exactly as `jirei search` does (same terms, same BM25 scores, same
+ * order). No DOM here: the page (search-ui.js) and the tests (node) both
+ * use it. Formats: src/site/search_index/ (Rust docs).
  *
  * Query analysis mirrors src/search/query.rs and src/analysis: groups split
  * at spaces and quotes; text NFKC + lowercase; words found in the build's
- * lexicon (lowest-cost split into known surfaces, unknown characters cost
- * `unknownCost`); synonyms expanded as analysis/expand.rs does; character
- * bigrams and kana reading bigrams computed directly.
+ * lexicon (lowest-cost split into known surfaces, an unknown character
+ * costs `unknownCost`, readings by context); synonyms expanded as
+ * analysis/expand.rs does; character bigrams and kana reading bigrams
+ * computed directly; a hiragana-only group is matched by bigrams and
+ * reading only.
  *
  * Scoring is tantivy's BM25 in single precision (f() = Math.fround after
- * every operation): idf = ln(1 + (N - n + .5) / (n + .5)) (a phrase sums
- * its words' idf), weight = idf * 2.2 * boost, score = weight * tf /
- * (tf + 1.2 * (.25 + .75 * fieldnorm / avgFieldnorm)). A group scores the
- * sum of its matching clauses in order (phrase in the 5 word fields,
- * all words anywhere, per synonym; then bigrams, then readings); groups
- * are ANDed two at a time from the right, a + (b + c). Filters score 0.
- * Scores are quantized (x 10000, rounded); ties go to the smaller case id
- * (documents are numbered in id order). */
+ * every operation): idf = ln(1 + (N - n + .5) / (n + .5)) (exact values
+ * shipped where the platform's f32 ln rounds differently), weight = idf *
+ * 2.2 * boost (a two-term phrase sums both idfs first), score = weight *
+ * tf / (tf + 1.2 * (.25 + .75 * fieldnorm / avgFieldnorm)), with tantivy's
+ * fieldnorm table. A phrase of three or more terms is the conjunction of
+ * the two-term phrases covering it. A group scores the sum of its matching
+ * clauses in order (per synonym alternative: phrase in the 5 word fields,
+ * all words anywhere; then bigrams, then readings); conjunctions nest two
+ * at a time from the right, a + (b + c). Filters score 0. Scores are
+ * quantized (x 10000, rounded); ties go to the smaller case id (documents
+ * are numbered in id order). */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.JireiQuery = factory();
