@@ -171,6 +171,12 @@ impl Analyzer {
         Analyzer::new(Synonyms::builtin()?)
     }
 
+    /// The analyser of a collection: its `synonyms.toml` when it has one,
+    /// else the built-in list (see [`Synonyms::for_collection`]).
+    pub fn for_collection(root: &std::path::Path) -> Result<Analyzer, AnalysisError> {
+        Analyzer::new(Synonyms::for_collection(root)?)
+    }
+
     /// The words of `text` (see the [module documentation](self)).
     pub fn analyze(&self, text: &str) -> Vec<Term> {
         self.collect(TermField::Main, text)

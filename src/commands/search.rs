@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::{Cli, exit, usage_error};
-use crate::analysis::{Analyzer, Synonyms};
+use crate::analysis::Analyzer;
 use crate::config::Config;
 use crate::corpus;
 use crate::index::{self, Freshness, SearchIndex};
@@ -85,9 +85,7 @@ pub struct IndexArgs {
 
 /// The analyser with the collection's `synonyms.toml` if it has one.
 pub fn analyzer_for(root: &Path) -> Result<Analyzer, String> {
-    Synonyms::for_collection(root)
-        .and_then(Analyzer::new)
-        .map_err(|e| e.to_string())
+    Analyzer::for_collection(root).map_err(|e| e.to_string())
 }
 
 /// Opens the index, rebuilding it from the valid cases when needed.

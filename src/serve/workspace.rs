@@ -103,8 +103,8 @@ impl Workspace {
     pub fn open(root: &Path, out: &Path, drafts: bool) -> Result<Workspace, Box<ShownDiagnostic>> {
         let shown = |d: &Diagnostic| Box::new(ShownDiagnostic::of(d, root, None));
         let config = Config::load(root).map_err(|d| shown(&d))?;
-        let analyzer =
-            analyzer_for(root).map_err(|m| shown(&Diagnostic::error(root.join("synonyms.toml"), 0, 0, m)))?;
+        let analyzer = Analyzer::for_collection(root)
+            .map_err(|e| shown(&Diagnostic::error(root.join("synonyms.toml"), 0, 0, e.to_string())))?;
         let _lock = lock(root)?;
         let (disk, _) = scan(
             &root.join("cases"),
@@ -205,7 +205,7 @@ impl Workspace {
         let mut reindex = false;
         if changes.config {
             let config = Config::load(&self.root);
-            let analyzer = analyzer_for(&self.root);
+            let analyzer = Analyzer::for_collection(&self.root).map_err(|e| e.to_string());
             match (config, analyzer) {
                 (Ok(config), Ok(analyzer)) => {
                     self.config = config;
@@ -464,18 +464,6 @@ impl Phases {
             eprintln!("jirei: rebuild phases: {}", parts.join(", "));
         }
     }
-}
-
-/// The analyser with the collection's `synonyms.toml` if it has one (as
-/// `jirei search` uses it).
-fn analyzer_for(root: &Path) -> Result<Analyzer, String> {
-    let path = root.join("synonyms.toml");
-    let synonyms = if path.exists() {
-        crate::analysis::Synonyms::load(&path)
-    } else {
-        crate::analysis::Synonyms::builtin()
-    };
-    synonyms.and_then(Analyzer::new).map_err(|e| e.to_string())
 }
 
 fn lock(root: &Path) -> Result<BuildLock, Box<ShownDiagnostic>> {
