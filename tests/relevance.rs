@@ -9,63 +9,39 @@ use jirei::config::Config;
 use jirei::corpus;
 use jirei::index::SearchIndex;
 use jirei::search::{self, Filters, SearchRequest};
-use serde::Deserialize;
+#[path = "relevance/judgments.rs"]
+mod judgments;
 
-#[derive(Deserialize)]
-struct Judgments {
-    query: Vec<Judged>,
-}
+use judgments::Judged;
 
-#[derive(Deserialize)]
-struct Judged {
-    q: String,
-    kind: String,
-    relevant: Vec<String>,
-    #[serde(default)]
-    band: Vec<String>,
-    #[serde(default)]
-    category: Vec<String>,
-    #[serde(default)]
-    region: Vec<String>,
-    #[serde(default)]
-    population: Option<String>,
-}
-
-impl Judged {
-    fn request(&self) -> SearchRequest {
-        let mut facets = BTreeMap::new();
-        for (name, values) in [
-            ("band", &self.band),
-            ("category", &self.category),
-            ("region", &self.region),
-        ] {
-            if !values.is_empty() {
-                facets.insert(name.to_string(), values.clone());
-            }
-        }
-        let population = self
-            .population
-            .as_deref()
-            .map(|p| p.parse().expect("range"))
-            .unwrap_or_default();
-        SearchRequest {
-            query: self.q.clone(),
-            filters: Filters {
-                facets,
-                population,
-                ..Filters::default()
-            },
-            limit: 10,
-            ..SearchRequest::default()
-        }
+/// The search request of a judged query.
+fn request(judged: &Judged) -> SearchRequest {
+    let facets = judged
+        .facets()
+        .into_iter()
+        .map(|(name, values)| (name.to_string(), values.clone()))
+        .collect();
+    let population = judged
+        .population
+        .as_deref()
+        .map(|p| p.parse().expect("range"))
+        .unwrap_or_default();
+    SearchRequest {
+        query: judged.q.clone(),
+        filters: Filters {
+            facets,
+            population,
+            ..Filters::default()
+        },
+        limit: 10,
+        ..SearchRequest::default()
     }
 }
 
 #[test]
 fn recall_at_10_is_at_least_095_over_the_judged_queries() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join("tests/relevance/queries.toml")).expect("queries");
-    let judgments: Judgments = toml::from_str(&text).expect("valid judgments");
+    let judgments = judgments::load();
     let config = Config::load(root).expect("config");
     let corpus = corpus::load(&root.join("cases"), &config.bands);
     assert!(!corpus.has_errors(), "the bundled cases must be valid");
@@ -75,8 +51,8 @@ fn recall_at_10_is_at_least_095_over_the_judged_queries() {
     let (mut recall_sum, mut rr_sum) = (0.0, 0.0);
     let mut report = String::new();
     let mut by_kind: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
-    for judged in &judgments.query {
-        let response = search::search(&index, &judged.request(), &[]).expect("search runs");
+    for judged in &judgments {
+        let response = search::search(&index, &request(judged), &[]).expect("search runs");
         let top: Vec<&str> = response.hits.iter().map(|h| h.id.as_str()).collect();
         let found = judged.relevant.iter().filter(|r| top.contains(&r.as_str())).count();
         let recall = found as f64 / judged.relevant.len().min(10) as f64;
@@ -95,16 +71,16 @@ fn recall_at_10_is_at_least_095_over_the_judged_queries() {
             ));
         }
     }
-    let n = judgments.query.len() as f64;
+    let n = judgments.len() as f64;
     let (recall, mrr) = (recall_sum / n, rr_sum / n);
     println!(
         "relevance over {} queries: recall@10 {recall:.3}, MRR {mrr:.3}",
-        judgments.query.len()
+        judgments.len()
     );
     for (kind, (sum, count)) in &by_kind {
         println!("  {kind:<11} {count:>2} queries, recall@10 {:.3}", sum / *count as f64);
     }
     print!("{report}");
-    assert!(judgments.query.len() >= 40, "the set must have at least 40 queries");
+    assert!(judgments.len() >= 40, "the set must have at least 40 queries");
     assert!(recall >= 0.95, "recall@10 {recall:.3} < 0.95\n{report}");
 }

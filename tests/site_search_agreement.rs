@@ -10,39 +10,18 @@
 mod client;
 
 use client::*;
-use serde::Deserialize;
 use serde_json::Value;
 
-#[derive(Deserialize)]
-struct Judgments {
-    query: Vec<Judged>,
-}
-
-#[derive(Deserialize)]
-struct Judged {
-    q: String,
-    #[serde(default)]
-    band: Vec<String>,
-    #[serde(default)]
-    category: Vec<String>,
-    #[serde(default)]
-    region: Vec<String>,
-    #[serde(default)]
-    population: Option<String>,
-}
+#[path = "relevance/judgments.rs"]
+mod judgments;
 
 fn judged_requests() -> Vec<Request> {
-    let text = std::fs::read_to_string(repo().join("tests/relevance/queries.toml")).expect("queries");
-    let judgments: Judgments = toml::from_str(&text).expect("valid judgments");
-    judgments
-        .query
+    judgments::load()
         .iter()
         .map(|j| {
             let mut r = Request::query(&j.q);
-            for (name, values) in [("band", &j.band), ("category", &j.category), ("region", &j.region)] {
-                if !values.is_empty() {
-                    r.facets.push((name.to_string(), values.clone()));
-                }
+            for (name, values) in j.facets() {
+                r.facets.push((name.to_string(), values.clone()));
             }
             if let Some(p) = &j.population {
                 let (lo, hi) = p.split_once("..").expect("range");
