@@ -50,6 +50,11 @@ fn search_answers_with_the_documented_json_and_disjunctive_facets() {
         String::from_utf8_lossy(&again.stdout).contains("index is current"),
         "the cache is reused"
     );
+    let forced = jirei(root.path(), &["index", "--force"]);
+    assert!(
+        String::from_utf8_lossy(&forced.stdout).contains("indexed 85 cases"),
+        "--force rebuilds a current index"
+    );
 
     let all = json(root.path(), &["書かない窓口"]);
     let hit = &all["hits"][0];

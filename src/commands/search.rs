@@ -95,10 +95,7 @@ fn open_index(
     analyzer: &Analyzer,
     force: bool,
 ) -> Result<(SearchIndex, Freshness), String> {
-    if force {
-        let _ = std::fs::remove_file(root.join(index::CACHE_DIR).join("jirei-fingerprint"));
-    }
-    index::ensure(root, analyzer, || {
+    let valid_cases = || {
         let corpus = corpus::load(&root.join("cases"), &config.bands);
         let errors = corpus.diagnostics.iter().filter(|d| d.is_error()).count();
         if errors > 0 {
@@ -107,8 +104,13 @@ fn open_index(
             );
         }
         corpus.cases
-    })
-    .map_err(|e| e.to_string())
+    };
+    let opened = if force {
+        index::rebuild(root, analyzer, &valid_cases()).map(|index| (index, Freshness::Rebuilt))
+    } else {
+        index::ensure(root, analyzer, valid_cases)
+    };
+    opened.map_err(|e| e.to_string())
 }
 
 fn setup(root: &Path) -> Result<(Config, Analyzer), u8> {

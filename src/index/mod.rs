@@ -157,3 +157,13 @@ where
     let cases = load_cases();
     Ok((build(&dir, &cases, analyzer, &fingerprint)?, Freshness::Rebuilt))
 }
+
+/// Rebuilds the cached index of `root` from `cases`, current or not.
+pub fn rebuild(root: &Path, analyzer: &Analyzer, cases: &[Case]) -> Result<SearchIndex, IndexError> {
+    build(
+        &root.join(CACHE_DIR),
+        cases,
+        analyzer,
+        &Fingerprint::of_collection(root),
+    )
+}
