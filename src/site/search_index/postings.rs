@@ -104,7 +104,8 @@ pub struct Postings {
 #[derive(Default)]
 struct DocField {
     num_tokens: u32,
-    keys: Vec<(String, u32, u32)>,
+    /// Per distinct key: key, its hash, tf, first chunk.
+    keys: Vec<(String, u64, u32, u32)>,
 }
 
 /// The texts of one document to analyse, with its body chunk starts.
@@ -121,53 +122,97 @@ pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer, observations: &mut Obse
         num_docs: docs.len() as u32,
         ..Postings::default()
     };
-    let mut index: FastMap<String, u32> = FastMap::default();
+    let mut partitions: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
         let analysed: Vec<([DocField; 7], Vec<Observation>)> = batch.par_iter().map(|d| analyse(d, analyzer)).collect();
-        for (i, (fields, words)) in analysed.into_iter().enumerate() {
+        let first_doc = (batch_no * BATCH) as u32;
+        let mut fields = Vec::with_capacity(analysed.len());
+        for (doc_fields, words) in analysed {
             observations.add(words);
-            let doc = (batch_no * BATCH + i) as u32;
-            for (f, field) in fields.into_iter().enumerate() {
+            let mut norms = [0u8; 7];
+            for (f, field) in doc_fields.iter().enumerate() {
                 out.total_tokens[f] += u64::from(field.num_tokens);
-                let fieldnorm = FieldNormReader::fieldnorm_to_id(field.num_tokens);
-                out.fieldnorms[f].push(fieldnorm);
-                for (key, tf, chunk) in field.keys {
-                    let id = match index.get(key.as_str()) {
-                        Some(&id) => id,
-                        None => {
-                            let id = out.keys.len() as u32;
-                            index.insert(key.clone(), id);
-                            out.keys.push(key);
-                            out.records.push(Record::default());
-                            id
-                        }
-                    };
-                    let record = &mut out.records[id as usize];
-                    let slot = match record.fields.iter().position(|(g, _)| *g as usize == f) {
-                        Some(slot) => slot,
-                        None => {
-                            record.fields.push((f as u8, FieldPostings::default()));
-                            record.fields.len() - 1
-                        }
-                    };
-                    let postings = &mut record.fields[slot].1;
-                    push_varint(&mut postings.bytes, u64::from(doc - postings.next_doc));
-                    push_varint(&mut postings.bytes, u64::from(tf));
-                    postings.bytes.push(fieldnorm);
-                    let key_kind = out.keys[id as usize].as_bytes()[0];
-                    if matches!(key_kind, b'w' | b'x') && f == BODY {
-                        push_varint(&mut postings.bytes, u64::from(chunk));
+                norms[f] = FieldNormReader::fieldnorm_to_id(field.num_tokens);
+                out.fieldnorms[f].push(norms[f]);
+            }
+            fields.push((doc_fields, norms));
+        }
+        partitions
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(p, partition)| partition.add_batch(p, first_doc, &fields));
+    }
+    for partition in partitions {
+        for (key, mut record) in partition.keys.into_iter().zip(partition.records) {
+            record.fields.sort_by_key(|(f, _)| *f);
+            out.keys.push(key);
+            out.records.push(record);
+        }
+    }
+    out
+}
+
+/// Keys are merged in this many partitions (by key hash) in parallel.
+const PARTITIONS: usize = 16;
+
+/// The partition of a key hash.
+fn partition_of(hash: u64) -> usize {
+    (hash >> 59) as usize % PARTITIONS
+}
+
+/// The keys of one partition, in order of first appearance.
+#[derive(Default)]
+struct Partition {
+    index: FastMap<String, u32>,
+    keys: Vec<String>,
+    records: Vec<Record>,
+}
+
+impl Partition {
+    /// Appends the postings of a batch of documents (numbered from
+    /// `first_doc`) for the keys of partition `p`.
+    fn add_batch(&mut self, p: usize, first_doc: u32, batch: &[([DocField; 7], [u8; 7])]) {
+        for (i, (fields, norms)) in batch.iter().enumerate() {
+            let doc = first_doc + i as u32;
+            for (f, field) in fields.iter().enumerate() {
+                for (key, hash, tf, chunk) in &field.keys {
+                    if partition_of(*hash) == p {
+                        self.add(key, f, doc, *tf, *chunk, norms[f]);
                     }
-                    postings.df += 1;
-                    postings.next_doc = doc;
                 }
             }
         }
     }
-    for record in &mut out.records {
-        record.fields.sort_by_key(|(f, _)| *f);
+
+    fn add(&mut self, key: &str, f: usize, doc: u32, tf: u32, chunk: u32, fieldnorm: u8) {
+        let id = match self.index.get(key) {
+            Some(&id) => id,
+            None => {
+                let id = self.keys.len() as u32;
+                self.index.insert(key.to_string(), id);
+                self.keys.push(key.to_string());
+                self.records.push(Record::default());
+                id
+            }
+        };
+        let record = &mut self.records[id as usize];
+        let slot = match record.fields.iter().position(|(g, _)| *g as usize == f) {
+            Some(slot) => slot,
+            None => {
+                record.fields.push((f as u8, FieldPostings::default()));
+                record.fields.len() - 1
+            }
+        };
+        let postings = &mut record.fields[slot].1;
+        push_varint(&mut postings.bytes, u64::from(doc - postings.next_doc));
+        push_varint(&mut postings.bytes, u64::from(tf));
+        postings.bytes.push(fieldnorm);
+        if matches!(key.as_bytes()[0], b'w' | b'x') && f == BODY {
+            push_varint(&mut postings.bytes, u64::from(chunk));
+        }
+        postings.df += 1;
+        postings.next_doc = doc;
     }
-    out
 }
 
 /// The tokens of one field value: (term, position within the value, byte start).
@@ -225,10 +270,10 @@ fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]
     let mut offset = 0u32;
     let mut key = String::new();
     let mut add = |out: &mut DocField, key: &str, chunk: u32| match seen.get(key) {
-        Some(&slot) => out.keys[slot].1 += 1,
+        Some(&slot) => out.keys[slot].2 += 1,
         None => {
             seen.insert(key.to_string(), out.keys.len());
-            out.keys.push((key.to_string(), 1, chunk));
+            out.keys.push((key.to_string(), key_hash(key), 1, chunk));
         }
     };
     for value in values {
@@ -256,6 +301,14 @@ fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]
         offset = end + 1;
     }
     out
+}
+
+/// The hash that picks a key's merge partition.
+fn key_hash(key: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = FxHasher::default();
+    hasher.write(key.as_bytes());
+    hasher.finish()
 }
 
 /// The key of two adjacent terms (see the module documentation).

@@ -10,14 +10,12 @@
 //! `length, list` ([`super::lists`]) — or `n + 1` for external file
 //! `p/<n>.js`, which holds per field `length, list`.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 
 use super::Sink;
 use super::encode::{Part, fnv1a, push_varint, script};
 use super::lists::encode;
-use super::postings::{BODY, Postings};
+use super::postings::{BODY, FastMap, Postings};
 use crate::site::output::OutputError;
 
 /// Postings larger than this (bytes, all fields) get a file of their own.
@@ -37,8 +35,6 @@ fn push_lists<'a>(out: &mut Vec<u8>, lists: impl Iterator<Item = &'a [u8]>) {
     }
 }
 
-/// Writes the shard files and external postings files; returns the number
-/// of shards.
 /// The term keys of the two terms of a pair key.
 fn pair_terms(key: &str) -> Option<(String, String)> {
     let mut chars = key.chars();
@@ -59,6 +55,10 @@ fn pair_terms(key: &str) -> Option<(String, String)> {
     Some((format!("{kind}{a}"), format!("{kind}{b}")))
 }
 
+/// Writes the shard files and external postings files; returns the number
+/// of shards. Shards are encoded and written in parallel; external files
+/// are numbered in key order within shard order first, so the output does
+/// not depend on scheduling.
 pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputError> {
     let docs = postings.num_docs;
     let encoded: Vec<Vec<Vec<u8>>> = postings
@@ -78,57 +78,90 @@ pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputErr
         })
         .collect();
     let size = |i: usize| -> usize { encoded[i].iter().map(|e| e.len() + 3).sum() };
-    let index: std::collections::HashMap<&str, usize> =
-        postings.keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-    let df = |key: &str, field: u8| -> u64 {
-        index
-            .get(key)
-            .and_then(|&i| postings.records[i].fields.iter().find(|(f, _)| *f == field))
-            .map_or(0, |(_, p)| u64::from(p.df))
-    };
+    let index: FastMap<&str, usize> = postings.keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let inline: usize = (0..postings.keys.len())
         .map(|i| if size(i) > EXTERNAL_BYTES { 8 } else { size(i) })
         .sum::<usize>()
         + postings.keys.iter().map(|k| k.len() + 3).sum::<usize>();
     let count = inline.div_ceil(SHARD_BYTES).max(1) as u32;
-    let mut shards: BTreeMap<u32, Vec<usize>> = (0..count).map(|s| (s, Vec::new())).collect();
+    let mut shards: Vec<Vec<usize>> = vec![Vec::new(); count as usize];
     for (i, key) in postings.keys.iter().enumerate() {
-        shards.entry(shard_of(key, count)).or_default().push(i);
+        shards[shard_of(key, count) as usize].push(i);
     }
+    let mut first_external = Vec::with_capacity(shards.len());
     let mut external = 0u64;
-    for (shard, mut members) in shards {
+    for members in &mut shards {
         members.sort_by(|&a, &b| postings.keys[a].cmp(&postings.keys[b]));
+        first_external.push(external);
+        external += members.iter().filter(|&&i| size(i) > EXTERNAL_BYTES).count() as u64;
+    }
+    let shard = ShardWriter {
+        postings,
+        encoded: &encoded,
+        index: &index,
+        sink,
+    };
+    shards
+        .par_iter()
+        .zip(first_external)
+        .enumerate()
+        .try_for_each(|(n, (members, first))| shard.write(n, members, first))?;
+    Ok(count)
+}
+
+/// What writing one shard needs to see of the whole.
+struct ShardWriter<'a, 'b> {
+    postings: &'a Postings,
+    encoded: &'a [Vec<Vec<u8>>],
+    index: &'a FastMap<&'a str, usize>,
+    sink: &'a Sink<'b>,
+}
+
+impl ShardWriter<'_, '_> {
+    fn size(&self, i: usize) -> usize {
+        self.encoded[i].iter().map(|e| e.len() + 3).sum()
+    }
+
+    fn df(&self, key: &str, field: u8) -> u64 {
+        self.index
+            .get(key)
+            .and_then(|&i| self.postings.records[i].fields.iter().find(|(f, _)| *f == field))
+            .map_or(0, |(_, p)| u64::from(p.df))
+    }
+
+    /// Writes shard `shard` (keys `members`, sorted) and its external
+    /// postings files, numbered from `external`.
+    fn write(&self, shard: usize, members: &[usize], mut external: u64) -> Result<(), OutputError> {
         let mut bytes = Vec::new();
-        for &i in &members {
-            let record = &postings.records[i];
+        for &i in members {
+            let record = &self.postings.records[i];
             bytes.push(record.mask());
-            let terms = pair_terms(&postings.keys[i]);
+            let terms = pair_terms(&self.postings.keys[i]);
             for (field, p) in &record.fields {
                 push_varint(&mut bytes, u64::from(p.df));
                 if let Some((a, b)) = &terms {
-                    push_varint(&mut bytes, df(a, *field));
-                    push_varint(&mut bytes, df(b, *field));
+                    push_varint(&mut bytes, self.df(a, *field));
+                    push_varint(&mut bytes, self.df(b, *field));
                 }
             }
-            let lists = encoded[i].iter().map(Vec::as_slice);
-            if size(i) > EXTERNAL_BYTES {
+            let lists = self.encoded[i].iter().map(Vec::as_slice);
+            if self.size(i) > EXTERNAL_BYTES {
                 push_varint(&mut bytes, external + 1);
                 let mut body = Vec::new();
                 push_lists(&mut body, lists);
                 let name = format!("p/{external}");
-                sink(&format!("{name}.js"), &script(&name, &[Part::Bytes(&body)]))?;
+                (self.sink)(&format!("{name}.js"), &script(&name, &[Part::Bytes(&body)]))?;
                 external += 1;
             } else {
                 bytes.push(0);
                 push_lists(&mut bytes, lists);
             }
         }
-        let keys: Vec<&str> = members.iter().map(|&i| postings.keys[i].as_str()).collect();
+        let keys: Vec<&str> = members.iter().map(|&i| self.postings.keys[i].as_str()).collect();
         let name = format!("t/{shard}");
-        sink(
+        (self.sink)(
             &format!("{name}.js"),
             &script(&name, &[Part::json(&keys), Part::Bytes(&bytes)]),
-        )?;
+        )
     }
-    Ok(count)
 }
