@@ -7,10 +7,12 @@
 
 mod browser;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use browser::search_page::{self as page, Shown, after, assert_agrees, cli, cli_ids, click_facet};
-use browser::transfer::Transfer;
+use browser::search_page::{
+    self as page, Shown, after, assert_agrees, cli, cli_ids, click_facet, downloaded, focus, tab_until,
+};
+use browser::transfer::first_searches;
 use browser::{Browser, Hosting, Tab, axe, env, scratch_dir};
 
 /// True once every open facet shows its counts (none is still loading).
@@ -113,25 +115,6 @@ fn range_inputs_narrow_the_results_as_the_cli_does() {
         assert_agrees(&cost, &params, &format!("{hosting:?} population and cost ranges"));
         assert!(cost.total() < population.total(), "the cost range narrows further");
         assert!(cost.total() > Some(0), "an empty answer would prove little");
-    }
-}
-
-/// Waits until `dir` holds a finished download named `name`.
-fn downloaded(dir: &std::path::Path, name: &str) -> Vec<u8> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let partial = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"));
-        if let Ok(bytes) = std::fs::read(dir.join(name))
-            && !partial
-        {
-            return bytes;
-        }
-        assert!(Instant::now() < deadline, "no {name} in {} after 20 s", dir.display());
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -252,33 +235,6 @@ fn url_state_fills_the_form_and_round_trips_unchanged() {
         );
         assert_eq!(again.ids, shown.ids);
     }
-}
-
-/// What has the keyboard focus: `#id`, `facet:name=value`, `result`,
-/// `summary:facet` or the tag name; and whether its focus is visible.
-const FOCUS: &str = "(() => { const e = document.activeElement; if (!e || e === document.body) return ['body', false]; \
-     const s = getComputedStyle(e); \
-     const visible = e.matches(':focus-visible') && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none'); \
-     const what = e.closest('#facets') && e.type === 'checkbox' ? 'facet:' + e.name + '=' + e.value \
-       : e.closest('#results') && e.tagName === 'A' ? 'result' : e.id ? '#' + e.id \
-       : e.tagName === 'SUMMARY' ? 'summary:' + (e.parentElement.dataset.facet || e.parentElement.id) : e.tagName; \
-     return [what, visible]; })()";
-
-fn focus(tab: &mut Tab) -> (String, bool) {
-    serde_json::from_value(tab.evaluate(FOCUS).expect("read the focus")).expect("a pair")
-}
-
-/// Presses Tab until `wanted` holds for the focus; returns every stop.
-fn tab_until(tab: &mut Tab, wanted: impl Fn(&str) -> bool) -> Vec<(String, bool)> {
-    let mut stops = Vec::new();
-    for _ in 0..150 {
-        tab.press_key("Tab").expect("press Tab");
-        stops.push(focus(tab));
-        if wanted(&stops[stops.len() - 1].0) {
-            return stops;
-        }
-    }
-    panic!("Tab never reached the wanted control; stops: {stops:?}");
 }
 
 #[test]
@@ -483,52 +439,13 @@ const TYPICAL: &[&[(&str, &str)]] = &[
     &[],
 ];
 
-/// Measures each typical first search on a fresh tab with the cache off;
-/// prints query → bytes, requests, and returns for each the bytes of the
-/// budget: JS and data (every script, response headers included; the page,
-/// its stylesheet and icon are printed in the total but not counted).
-fn measure_first_searches(browser: &Browser, url: impl Fn(page::Params) -> String, label: &str) -> Vec<u64> {
-    let (mut rows, mut totals, mut budget) = (Vec::new(), Vec::new(), Vec::new());
-    for params in TYPICAL {
-        let t = Transfer::measure(browser, &url(params), Some("#results[data-state=\"ready\"]"))
-            .unwrap_or_else(|e| panic!("{params:?}: {e}"));
-        let scripts: u64 = t
-            .requests
-            .iter()
-            .filter(|r| r.resource_type == "Script")
-            .filter_map(|r| r.encoded_bytes)
-            .sum();
-        rows.push(format!(
-            "  {:>8} B {:>8} B {:>4}  {params:?}",
-            t.total_bytes,
-            scripts,
-            t.requests.len()
-        ));
-        totals.push(t.total_bytes);
-        budget.push(scripts);
-    }
-    let stats = |values: &[u64]| {
-        let mut sorted = values.to_vec();
-        sorted.sort();
-        format!(
-            "median {} B, max {} B",
-            sorted[sorted.len() / 2],
-            sorted[sorted.len() - 1]
-        )
-    };
-    println!(
-        "first search {label} (Chromium, cache off):\n     total   JS+data  reqs  query\n{}\n  \
-         JS+data: {}; total: {}",
-        rows.join("\n"),
-        stats(&budget),
-        stats(&totals)
-    );
-    budget
-}
-
 #[test]
 fn a_first_search_on_the_bundled_site_transfers_at_most_100_kb_in_chromium() {
-    let scripts = measure_first_searches(&env().browser, |p| page::url(Hosting::Http, p), "on the bundled site");
+    let searches: Vec<(String, String)> = TYPICAL
+        .iter()
+        .map(|p| (format!("{p:?}"), page::url(Hosting::Http, p)))
+        .collect();
+    let scripts = first_searches(&env().browser, &searches, "on the bundled site").expect("measure");
     let max = scripts.iter().max().copied().unwrap_or(u64::MAX);
     assert!(
         max <= 100_000,
@@ -545,8 +462,11 @@ fn a_first_search_on_10000_cases_transfers_at_most_200_kb_in_chromium() {
     let out = page::synthetic_site(10_000);
     let server = browser::StaticServer::start(&out, browser::site::SUB_PATH).expect("serve the site");
     let browser = Browser::launch().expect("start Chromium");
-    let url = |params: page::Params| page::url_at(&server.url(page::PAGE), params);
-    let scripts = measure_first_searches(&browser, url, "on 10,000 cases");
+    let searches: Vec<(String, String)> = TYPICAL
+        .iter()
+        .map(|p| (format!("{p:?}"), page::url_at(&server.url(page::PAGE), p)))
+        .collect();
+    let scripts = first_searches(&browser, &searches, "on 10,000 cases").expect("measure");
     let max = scripts.iter().max().copied().unwrap_or(u64::MAX);
     assert!(
         max <= 200_000,

@@ -1,7 +1,8 @@
 //! The search page under test: its URL for a set of parameters, running a
 //! search and waiting for it to finish, reading what the page shows (hits,
 //! count, facet counts, form state), and asking `jirei search --json` the
-//! same question of the same collection.
+//! same question of the same collection; following the keyboard focus and
+//! waiting for a download.
 //!
 //! A search is described by the page's own URL parameters
 //! (`[("q", "窓口"), ("band", "10k-50k"), ("population-min", "10000")]`),
@@ -11,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
@@ -335,4 +337,50 @@ pub fn synthetic_site(n: usize) -> std::path::PathBuf {
         .expect("run jirei build");
     assert!(status.success(), "jirei build of {n} cases failed");
     out
+}
+
+/// What has the keyboard focus: `#id`, `facet:name=value`, `result`,
+/// `summary:facet` or the tag name; and whether its focus is visible.
+const FOCUS: &str = "(() => { const e = document.activeElement; if (!e || e === document.body) return ['body', false]; \
+     const s = getComputedStyle(e); \
+     const visible = e.matches(':focus-visible') && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none'); \
+     const what = e.closest('#facets') && e.type === 'checkbox' ? 'facet:' + e.name + '=' + e.value \
+       : e.closest('#results') && e.tagName === 'A' ? 'result' : e.id ? '#' + e.id \
+       : e.tagName === 'SUMMARY' ? 'summary:' + (e.parentElement.dataset.facet || e.parentElement.id) : e.tagName; \
+     return [what, visible]; })()";
+
+pub fn focus(tab: &mut Tab) -> (String, bool) {
+    serde_json::from_value(tab.evaluate(FOCUS).expect("read the focus")).expect("a pair")
+}
+
+/// Presses Tab until `wanted` holds for the focus; returns every stop.
+pub fn tab_until(tab: &mut Tab, wanted: impl Fn(&str) -> bool) -> Vec<(String, bool)> {
+    let mut stops = Vec::new();
+    for _ in 0..150 {
+        tab.press_key("Tab").expect("press Tab");
+        stops.push(focus(tab));
+        if wanted(&stops[stops.len() - 1].0) {
+            return stops;
+        }
+    }
+    panic!("Tab never reached the wanted control; stops: {stops:?}");
+}
+
+/// Waits until `dir` holds a finished download named `name`.
+pub fn downloaded(dir: &std::path::Path, name: &str) -> Vec<u8> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let partial = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"));
+        if let Ok(bytes) = std::fs::read(dir.join(name))
+            && !partial
+        {
+            return bytes;
+        }
+        assert!(Instant::now() < deadline, "no {name} in {} after 20 s", dir.display());
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
