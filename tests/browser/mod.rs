@@ -30,6 +30,7 @@ pub mod axe;
 pub mod chromium;
 pub mod connection;
 pub mod logs;
+pub mod search_page;
 pub mod server;
 pub mod site;
 pub mod tab;

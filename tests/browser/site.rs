@@ -117,6 +117,11 @@ impl Site {
         }
     }
 
+    /// The collection folder the site was built from (its `cases/`).
+    pub fn root(&self) -> PathBuf {
+        self.out.with_file_name("root")
+    }
+
     /// The ids of the published cases, from the case folders.
     pub fn case_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = fs::read_dir(self.out.join("cases"))

@@ -279,25 +279,44 @@ impl<'b> Tab<'b> {
         self.call("Input.insertText", json!({ "text": text })).map(drop)
     }
 
-    /// Presses and releases a key: `Enter`, `Tab`, `Escape` or `Backspace`.
+    /// Presses and releases a key: `Enter`, `Tab`, `Space`, `Escape` or
+    /// `Backspace`.
     pub fn press_key(&mut self, key: &str) -> Result<()> {
         let (code, text) = match key {
             "Enter" => (13, "\r"),
             "Tab" => (9, ""),
+            "Space" => (32, " "),
             "Escape" => (27, ""),
             "Backspace" => (8, ""),
             other => return Err(Error::new(format!("press_key does not know the key {other}"))),
         };
-        let mut down = json!({ "type": "keyDown", "key": key, "code": key, "windowsVirtualKeyCode": code });
+        // DOM `key` of the space bar is " "; its `code` is "Space".
+        let dom_key = if key == "Space" { " " } else { key };
+        let mut down = json!({ "type": "keyDown", "key": dom_key, "code": key, "windowsVirtualKeyCode": code });
         if !text.is_empty() {
             down["text"] = json!(text);
         }
         self.call("Input.dispatchKeyEvent", down)?;
         self.call(
             "Input.dispatchKeyEvent",
-            json!({ "type": "keyUp", "key": key, "code": key, "windowsVirtualKeyCode": code }),
+            json!({ "type": "keyUp", "key": dom_key, "code": key, "windowsVirtualKeyCode": code }),
         )
         .map(drop)
+    }
+
+    /// Lets the tab's pages download files: they are saved in `dir` under
+    /// the name the page suggests (`<a download="…">`), as a user's
+    /// browser would, without a dialog.
+    pub fn allow_downloads(&mut self, dir: &std::path::Path) -> Result<()> {
+        let path = dir
+            .to_str()
+            .ok_or_else(|| Error::new(format!("download folder {} is not UTF-8", dir.display())))?;
+        self.browser
+            .command(
+                "Browser.setDownloadBehavior",
+                json!({ "behavior": "allow", "downloadPath": path, "browserContextId": self.context_id }),
+            )
+            .map(drop)
     }
 
     /// Sets the viewport size in CSS pixels.

@@ -1,6 +1,6 @@
 //! How many bytes a page load transfers: the sum of `encodedDataLength`
 //! (headers and body as received) over every request of a fresh tab with
-//! the cache disabled.
+//! the cache disabled, and tables of first searches on the search page.
 
 use std::time::Duration;
 
@@ -73,4 +73,49 @@ impl Transfer {
 /// test binary's shared browser ([`env`]).
 pub fn first_search_bytes(url: &str) -> Result<u64> {
     Transfer::measure(&env().browser, url, Some("[data-state=\"ready\"]")).map(|t| t.total_bytes)
+}
+
+/// Measures first searches, each `(what, url)` of the search page in a
+/// fresh tab with the cache off, until its result list is `ready`; prints
+/// a table of what → bytes, requests, and returns for each the bytes of
+/// the search budget: JS and data (every script, response headers
+/// included; the page, its stylesheet and icon are in the printed total
+/// but not counted).
+pub fn first_searches(browser: &Browser, searches: &[(String, String)], label: &str) -> Result<Vec<u64>> {
+    let (mut rows, mut totals, mut budget) = (Vec::new(), Vec::new(), Vec::new());
+    for (what, url) in searches {
+        let t = Transfer::measure(browser, url, Some("#results[data-state=\"ready\"]"))
+            .map_err(|e| super::Error::new(format!("{what}: {e}")))?;
+        let scripts: u64 = t
+            .requests
+            .iter()
+            .filter(|r| r.resource_type == "Script")
+            .filter_map(|r| r.encoded_bytes)
+            .sum();
+        rows.push(format!(
+            "  {:>8} B {:>8} B {:>4}  {what}",
+            t.total_bytes,
+            scripts,
+            t.requests.len()
+        ));
+        totals.push(t.total_bytes);
+        budget.push(scripts);
+    }
+    let stats = |values: &[u64]| {
+        let mut sorted = values.to_vec();
+        sorted.sort();
+        format!(
+            "median {} B, max {} B",
+            sorted[sorted.len() / 2],
+            sorted[sorted.len() - 1]
+        )
+    };
+    println!(
+        "first search {label} (Chromium, cache off):\n     total   JS+data  reqs  query\n{}\n  \
+         JS+data: {}; total: {}",
+        rows.join("\n"),
+        stats(&budget),
+        stats(&totals)
+    );
+    Ok(budget)
 }

@@ -227,6 +227,54 @@
     nothing: function (d) { return '「' + d + '」には検索できる語がありません（助詞や記号だけです）。内容を表す語を加えてください。'; }
   };
 
+  /* A facet value in the URL that no case has (a typo, a renamed value) is
+   * an error naming the nearest known value, as `jirei search` does, not an
+   * empty list. Checked once the search has loaded the facet's values. */
+  function unknownValue(st) {
+    var found = null;
+    engine.m.facets.some(function (c) {
+      return (st.facets[c.name] || []).some(function (v) {
+        if (!c.values || c.values.indexOf(v) >= 0) return false;
+        found = { facet: c, value: v, suggestion: nearest(v, c.values) };
+        return true;
+      });
+    });
+    return found;
+  }
+  /* The closest candidate within the CLI's edit-distance limit (did_you_mean in src/diagnostic.rs). */
+  function nearest(word, candidates) {
+    var a = Array.from(word), limit = Math.max(1, Math.floor(a.length / 3)) + 1, best = null, most = limit + 1;
+    candidates.forEach(function (cand) {
+      var b = Array.from(cand), row = b.map(function (_, j) { return j + 1; });
+      row.unshift(0);
+      a.forEach(function (x, i) {
+        var prev = row[0];
+        row[0] = i + 1;
+        b.forEach(function (y, j) { var sub = prev + (x === y ? 0 : 1); prev = row[j + 1]; row[j + 1] = Math.min(sub, row[j] + 1, prev + 1); });
+      });
+      if (row[b.length] < most) { most = row[b.length]; best = cand; }
+    });
+    return best;
+  }
+  function showUnknown(bad, st) {
+    var c = bad.facet, i = bad.suggestion === null ? -1 : c.values.indexOf(bad.suggestion);
+    var link = function (text, replacement) {
+      var next = Object.assign({}, st, { facets: Object.assign({}, st.facets) });
+      next.facets[c.name] = st.facets[c.name].filter(function (v) { return v !== bad.value; }).concat(replacement);
+      var a = el('a', null, text);
+      a.href = toUrl(next);
+      a.addEventListener('click', function (e) { e.preventDefault(); history.pushState(null, '', a.href); fillForm(next); run(next); });
+      return a;
+    };
+    status.textContent = c.label + '「' + bad.value + '」に当たる事例はありません。';
+    if (i >= 0) {
+      status.appendChild(document.createTextNode('もしかして：'));
+      status.appendChild(link(bad.suggestion + (c.labels && c.labels[i] ? '（' + c.labels[i] + '）' : ''), [bad.suggestion]));
+      status.appendChild(document.createTextNode(' '));
+    }
+    status.appendChild(link('この条件を外して検索', []));
+  }
+
   /* `recount`: the same search again because a facet was opened (keeps the list). */
   function run(st, recount) {
     if (recount) {
@@ -241,6 +289,8 @@
     var req = { query: st.query, facets: st.facets, ranges: st.ranges, sort: st.sort, near: st.near, count: opened(st) };
     return engine.search(req).then(function (answer) {
       if (my !== seq) return;
+      var bad = unknownValue(st);
+      if (bad) throw bad;
       current = { state: st, answer: answer };
       renderFacets(st, answer);
       results.textContent = '';
@@ -255,8 +305,8 @@
       results.textContent = '';
       more.hidden = true;
       csv.disabled = true;
-      var message = e instanceof Q.SearchError && MESSAGES[e.code] ? MESSAGES[e.code](e.detail) : '検索データを読み込めませんでした（' + e.message + '）。サイトを作り直してください。';
-      status.textContent = message;
+      if (e.facet) showUnknown(e, st);
+      else status.textContent = e instanceof Q.SearchError && MESSAGES[e.code] ? MESSAGES[e.code](e.detail) : '検索データを読み込めませんでした（' + e.message + '）。サイトを作り直してください。';
       results.setAttribute('data-state', 'error');
       form.setAttribute('data-state', 'error');
     });
