@@ -205,6 +205,10 @@
     return li;
   }
 
+  function now() {
+    return window.performance && performance.now ? performance.now() : Date.now();
+  }
+
   function showMore(my) {
     var answer = current.answer, from = results.children.length;
     var page = answer.hits.slice(from, from + PAGE);
@@ -283,6 +287,7 @@
         .then(function (answer) { if (current === shown) { shown.answer.facets = answer.facets; renderFacets(st, shown.answer); } });
     }
     var my = ++seq;
+    var started = now();
     results.setAttribute('data-state', 'loading');
     form.setAttribute('data-state', 'loading');
     status.textContent = '検索しています…';
@@ -299,7 +304,13 @@
       status.textContent = what + answer.total + '件の事例' + peers;
       csv.disabled = !answer.total;
       form.setAttribute('data-state', 'ready');
-      return showMore(my);
+      return showMore(my).then(function () {
+        if (my !== seq) return;
+        // Time from the request to the shown results, data loading included.
+        var ms = Math.round(now() - started);
+        results.setAttribute('data-ms', String(ms));
+        status.appendChild(el('span', 'elapsed', '（' + (ms / 1000).toFixed(2) + '秒）'));
+      });
     }).catch(function (e) {
       if (my !== seq) return;
       results.textContent = '';
