@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks on synthetic corpora: check, build (site + index), cold search.
 # Usage: bench/run.sh [N ...]   (default: 1000 10000)
-# Prints a Markdown table of wall time (median of 3 runs) and peak RSS.
+# Prints a Markdown table of wall time (median of 3 runs), CPU time (user +
+# system, median of 3: the figure to compare on a shared machine) and peak RSS.
+# BENCH_RUNS=1 runs each step once (for 100,000 cases); the default is 3.
 # Needs GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,44 +16,49 @@ gen=target/release/examples/gen_corpus
 out=bench/out
 mkdir -p "$out"
 
-# median_of_3 CMD...: prints "seconds peak_kb" (median wall time, max RSS).
+runs=${BENCH_RUNS:-3}
+mid=$(( (runs + 1) / 2 ))
+
+# median_of_3 CMD...: prints "seconds cpu_seconds peak_kb" (median wall
+# time, median user + system time, max RSS).
 median_of_3() {
-  local times=() rss=0
-  for _ in 1 2 3; do
-    local line stats
+  local times=() cpus=() rss=0
+  for _ in $(seq "$runs"); do
+    local stats e u s kb
     stats=$(mktemp)
-    /usr/bin/time -f "%e %M" -o "$stats" "$@" >/dev/null 2>&1 || true
-    line=$(tail -1 "$stats")
+    /usr/bin/time -f "%e %U %S %M" -o "$stats" "$@" >/dev/null 2>&1 || true
+    read -r e u s kb < <(tail -1 "$stats")
     rm -f "$stats"
-    times+=("${line% *}")
-    local kb=${line#* }
+    times+=("$e")
+    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
     [ "$kb" -gt "$rss" ] && rss=$kb
   done
-  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)" "$rss"
+  printf '%s %s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "${mid}p")" \
+    "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")" "$rss"
 }
 
-row() { # label N seconds kb
-  printf '| %s | %s | %s s | %s MB |\n' "$1" "$2" "$3" "$(( $4 / 1024 ))"
+row() { # label N seconds cpu kb
+  printf '| %s | %s | %s s | %s s | %s MB |\n' "$1" "$2" "$3" "$4" "$(( $5 / 1024 ))"
 }
 
-echo "| step | cases | wall (median of 3) | peak RSS |"
-echo "|---|---|---|---|"
+echo "| step | cases | wall (median) | CPU user+sys (median) | peak RSS |"
+echo "|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   dir="$out/corpus-$n"
   [ -d "$dir/cases" ] || "$gen" --n "$n" --seed 1 --out "$dir" >/dev/null
-  read -r s kb < <(median_of_3 "$jirei" --root "$dir" check)
-  row "jirei check" "$n" "$s" "$kb"
+  read -r s cpu kb < <(median_of_3 "$jirei" --root "$dir" check)
+  row "jirei check" "$n" "$s" "$cpu" "$kb"
   # A full build: site + search index from scratch each run.
-  read -r s kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --out '$dir/public'")
-  row "jirei build (site + index, from scratch)" "$n" "$s" "$kb"
-  read -r s kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' index")
-  row "jirei index (from scratch)" "$n" "$s" "$kb"
+  read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --out '$dir/public'")
+  row "jirei build (site + index, from scratch)" "$n" "$s" "$cpu" "$kb"
+  read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' index")
+  row "jirei index (from scratch)" "$n" "$s" "$cpu" "$kb"
   bytes=$(find "$dir/cases" -name '*.md' -print0 | xargs -0 cat | wc -c)
-  awk -v b="$bytes" -v s="$s" -v n="$n" 'BEGIN { printf "| index throughput | %d | %.1f MB/s, %.0f cases/s (%.1f MB of Markdown) | |\n", n, b/1e6/s, n/s, b/1e6 }' 
+  awk -v b="$bytes" -v s="$s" -v n="$n" 'BEGIN { printf "| index throughput | %d | %.1f MB/s, %.0f cases/s (%.1f MB of Markdown) | | |\n", n, b/1e6/s, n/s, b/1e6 }' 
   for q in 書かない窓口 "RPA 削減" かかないまどぐち; do
-    read -r s kb < <(median_of_3 "$jirei" --root "$dir" search "$q" --json)
-    row "jirei search \"$q\" (cold process)" "$n" "$s" "$kb"
+    read -r s cpu kb < <(median_of_3 "$jirei" --root "$dir" search "$q" --json)
+    row "jirei search \"$q\" (cold process)" "$n" "$s" "$cpu" "$kb"
   done
-  read -r s kb < <(median_of_3 "$jirei" --root "$dir" search "" --band 10k-50k --sort population --json)
-  row "jirei search (browse a band, sorted)" "$n" "$s" "$kb"
+  read -r s cpu kb < <(median_of_3 "$jirei" --root "$dir" search "" --band 10k-50k --sort population --json)
+  row "jirei search (browse a band, sorted)" "$n" "$s" "$cpu" "$kb"
 done
