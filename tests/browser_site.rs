@@ -1,7 +1,8 @@
 //! The built site in headless Chromium, over HTTP below a sub-path and
 //! from `file://`: styling, console errors and CSP, no outside requests,
 //! case bodies that cannot run script, link navigation, the sorted table
-//! pages, print layout and page weights. Infrastructure: `tests/browser/`.
+//! pages and page weights (printing: `browser_print.rs`). Infrastructure:
+//! `tests/browser/`.
 
 mod browser;
 
@@ -328,54 +329,6 @@ fn all_cases_table_pages_are_sorted() {
     // The column headers link to the sort pages.
     open(&mut tab, Hosting::Http, "all/index.html");
     follow(&mut tab, Hosting::Http, "th.col-population a", "/all/population-");
-}
-
-#[test]
-fn printing_a_case_shows_the_summary_without_navigation() {
-    let mut tab = tab();
-    // The plain case fits one A4 page. Cases with long summaries take two
-    // or three (39 of the 84 bundled cases when this test was written).
-    for (case, max_pages) in [(PLAIN_CASE, 1), (RICH_CASE, 2)] {
-        open(&mut tab, Hosting::Http, case);
-        tab.emulate_media("print").expect("emulate print");
-        let visibility = tab
-            .evaluate(
-                "Object.fromEntries(['.summary', '.case-header h1', '.site-nav', '.site-header', '.breadcrumbs', \
-                 '.case-body'].map(s => { const e = document.querySelector(s); \
-                 return [s, !!e && getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().height > 0]; }))",
-            )
-            .expect("read visibility");
-        for (selector, visible) in [
-            (".summary", true),
-            (".case-header h1", true),
-            (".site-nav", false),
-            (".site-header", false),
-            (".breadcrumbs", false),
-            (".case-body", false),
-        ] {
-            assert_eq!(visibility[selector], visible, "{case} in print: {selector} visible?");
-        }
-        let pdf = tab.print_to_pdf().expect("print to PDF");
-        let path = browser::scratch_dir("pdf").join(case.replace('/', "_") + ".pdf");
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, &pdf).expect("write the PDF");
-        let pages = pdf_pages(&pdf);
-        println!("{case}: {pages} A4 page(s), {}", path.display());
-        assert!(
-            (1..=max_pages).contains(&pages),
-            "{case} prints on {pages} pages, expected at most {max_pages}: {}",
-            path.display()
-        );
-        tab.emulate_media("").expect("back to screen");
-    }
-}
-
-/// Pages of a PDF: `/Type /Page` objects (not `/Type /Pages`).
-fn pdf_pages(pdf: &[u8]) -> usize {
-    let needle = b"/Type /Page";
-    pdf.windows(needle.len() + 1)
-        .filter(|w| w.starts_with(needle) && w[needle.len()] != b's')
-        .count()
 }
 
 #[test]

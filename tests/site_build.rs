@@ -418,11 +418,16 @@ fn a_sub_path_needs_no_change_and_an_absolute_base_url_gets_a_sitemap() {
     assert!(!sitemap.contains("404"));
     assert!(read(&out, "404.html").contains("href=\"/dx/assets/style.css\""));
     assert!(read(&out, "cases.json").contains("\"url\": \"https://portal.example.lg.jp/dx/cases/"));
-    // Other pages do not change with the base URL: they only use relative links.
-    assert_eq!(
-        read(&out, "cases/kawanishi-rpa/index.html"),
-        read(&relative, "cases/kawanishi-rpa/index.html")
-    );
+    // Other pages only use relative links: the base URL changes nothing on
+    // them but the address a case page prints.
+    let without_address = |out: &Path| -> String {
+        let page = read(out, "cases/kawanishi-rpa/index.html");
+        page.lines()
+            .filter(|l| !l.contains("本文・詳細は"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_address(&out), without_address(&relative));
 
     let bad = build(&site_fixture(), &out, &["--base-url", "dx"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -482,4 +487,25 @@ fn region_pages_list_their_prefectures_and_the_case_page_prints() {
     assert!(case.contains("<link rel=\"stylesheet\" href=\"../../assets/print.css\" media=\"print\">"));
     let print = read(&out, "assets/print.css");
     assert!(print.contains("size: A4") && print.contains(".case-body"));
+}
+
+#[test]
+fn case_pages_print_their_address_absolute_when_the_base_url_is() {
+    let marker = "本文・詳細は";
+    let (_tmp, out) = built(&site_fixture(), &["--base-url", "https://portal.example.lg.jp/dx/"]);
+    let case = read(&out, "cases/kawanishi-rpa/index.html");
+    assert!(
+        case.contains("本文・詳細は次のURLを参照：<span class=\"external\">https://portal.example.lg.jp/dx/cases/kawanishi-rpa/</span>"),
+        "absolute address:\n{case}"
+    );
+    // With a path only (the fixture's "/dx-jirei/"), the site's title says where the path is.
+    let (_tmp, out) = built(&site_fixture(), &[]);
+    let case = read(&out, "cases/kawanishi-rpa/index.html");
+    let line = case.lines().find(|l| l.contains(marker)).expect("the address line");
+    assert!(
+        line.contains(
+            "「自治体DX事例ナビ」の次のページを参照：<span class=\"external\">/dx-jirei/cases/kawanishi-rpa/</span>"
+        ),
+        "{line}"
+    );
 }

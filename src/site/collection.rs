@@ -48,6 +48,14 @@ impl Settings {
     pub fn is_absolute(&self) -> bool {
         self.base_url.starts_with("http://") || self.base_url.starts_with("https://")
     }
+
+    /// The address of the page at `href` (from the output root) as a web
+    /// server publishes it: `index.html` dropped, below `base_url`, so
+    /// absolute only when the base URL is.
+    pub fn page_url(&self, href: &str) -> String {
+        let href = href.strip_suffix("index.html").unwrap_or(href);
+        format!("{}{href}", self.base_url)
+    }
 }
 
 fn normalise_base_url(url: &str) -> Result<String, String> {
@@ -181,5 +189,17 @@ mod tests {
         assert_eq!(settings("https://portal.example.lg.jp").expect("valid").base_path, "/");
         assert!(settings("dx/").is_err());
         assert!(settings("/a\"b").is_err());
+    }
+
+    #[test]
+    fn page_urls_are_folders_below_the_base_url() {
+        let settings = |url| Settings::new(&Config::default(), Some(url), false).expect("valid");
+        let href = "cases/3-15-mitaka/index.html";
+        assert_eq!(settings("/dx").page_url(href), "/dx/cases/3-15-mitaka/");
+        assert_eq!(
+            settings("https://portal.example.lg.jp/dx/").page_url(href),
+            "https://portal.example.lg.jp/dx/cases/3-15-mitaka/"
+        );
+        assert_eq!(settings("/").page_url("cases.csv"), "/cases.csv");
     }
 }

@@ -7,7 +7,7 @@
 //! | kind | variables |
 //! |---|---|
 //! | home | `newest`, `bands`, `categories`, `regions` (each `{name, href, count}`) |
-//! | case | `case` (a [`CaseView`](super::model::CaseView)), `body_html`, `similar` |
+//! | case | `case` (a [`CaseView`](super::model::CaseView)), `body_html`, `similar`, `page_url` (the page's address, for print) and `page_url_absolute` |
 //! | table | `cases`, `order` and `orders` (`{key, label, href, current, descending}`) |
 //! | facet index | `facet` (`{kind, label}`), `values` (`{name, href, count, children}`) |
 //! | facet value | `facet`, `value` (`{name, count}`), `children`, `cases` |
@@ -219,6 +219,9 @@ impl<'a> ContextBuilder<'a> {
         context.insert("case", case);
         context.insert_value("body_html", Value::safe_string(&self.collection.bodies[i]));
         context.insert_value("similar", self.rows(self.collection.similar[i].iter().copied()));
+        let settings = &self.collection.settings;
+        context.insert("page_url", &settings.page_url(&case.href));
+        context.insert("page_url_absolute", &settings.is_absolute());
         let mut breadcrumbs = Vec::new();
         if let Some(href) = &case.category.href {
             breadcrumbs.push(NavLink {

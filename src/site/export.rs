@@ -237,9 +237,8 @@ pub fn sitemap<'a>(collection: &Collection, hrefs: impl IntoIterator<Item = &'a 
     );
     for href in hrefs {
         // Directory URLs are the canonical form on a web server.
-        let href = href.strip_suffix("index.html").unwrap_or(href);
         xml.push_str("  <url><loc>");
-        xml.push_str(&escape_xml(&format!("{}{href}", settings.base_url)));
+        xml.push_str(&escape_xml(&settings.page_url(href)));
         xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");

@@ -1,7 +1,8 @@
-//! The site under test: the bundled `cases/` plus one hostile case, built
-//! by the real `jirei build` once per test binary, and the two ways it is
-//! opened: over HTTP below a sub-path (the portal's `base_url`), and from
-//! `file://`.
+//! The site under test: the bundled `cases/` plus one hostile case and the
+//! cases of `tests/fixtures/print/` (a summary with every field at its
+//! longest), built by the real `jirei build` once per test binary, and the
+//! two ways it is opened: over HTTP below a sub-path (the portal's
+//! `base_url`), and from `file://`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,10 @@ pub const SUB_PATH: &str = "/portal/dx/";
 
 /// The id of the case whose body tries to run script.
 pub const HOSTILE_ID: &str = "9-99-hostile";
+
+/// The id of the case whose summary has every field at its longest
+/// (`tests/fixtures/print/`).
+pub const LONGEST_ID: &str = "9-98-longest-summary";
 
 /// Everything the hostile body tries; each one would set `window.__pwned`.
 pub const HOSTILE_BODY: &str = r#"## 事業の概要
@@ -70,14 +75,9 @@ impl Site {
         let root = dir.join("root");
         let cases = root.join("cases");
         fs::create_dir_all(&cases).expect("create the collection folder");
-        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
-        for entry in fs::read_dir(&bundled).expect("read the bundled cases/") {
-            let path = entry.expect("list cases/").path();
-            if path.extension().is_some_and(|e| e == "md") {
-                let name = path.file_name().expect("file name");
-                fs::copy(&path, cases.join(name)).expect("copy a case");
-            }
-        }
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_cases(&manifest.join("cases"), &cases);
+        copy_cases(&manifest.join("tests/fixtures/print"), &cases);
         fs::write(cases.join(format!("{HOSTILE_ID}.md")), hostile_case()).expect("write the hostile case");
         let out = dir.join("public");
         let output = Command::new(env!("CARGO_BIN_EXE_jirei"))
@@ -85,7 +85,7 @@ impl Site {
             .arg(&root)
             .arg("--out")
             .arg(&out)
-            // Only the 404 page uses it: it is served at any depth.
+            // The 404 page (served at any depth) and the address printed on case pages use it.
             .args(["--base-url", SUB_PATH])
             .env("NO_COLOR", "1")
             .output()
@@ -130,6 +130,18 @@ impl Site {
             .collect();
         ids.sort();
         ids
+    }
+}
+
+/// Copies the case files (`*.md`) of `from` into `to`.
+fn copy_cases(from: &Path, to: &Path) {
+    let entries = fs::read_dir(from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display()));
+    for entry in entries {
+        let path = entry.expect("list a case folder").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let name = path.file_name().expect("file name");
+            fs::copy(&path, to.join(name)).expect("copy a case");
+        }
     }
 }
 
