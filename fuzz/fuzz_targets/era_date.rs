@@ -9,7 +9,12 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|text: &str| {
     if let Ok(date) = text.parse::<EraDate>() {
         check_date(&date);
-        assert_eq!(written(&date).parse::<EraDate>(), Ok(date), "{text:?} → {}", written(&date));
+        assert_eq!(
+            written(&date).parse::<EraDate>(),
+            Ok(date),
+            "{text:?} → {}",
+            written(&date)
+        );
         if date.month.is_some() && date.day.is_none() {
             // `2023-04`, the ISO form, reads back too.
             assert_eq!(date.to_iso().parse::<EraDate>(), Ok(date), "{text:?}");
@@ -21,7 +26,10 @@ fuzz_target!(|text: &str| {
         let mut again = written(&span.start);
         if let Some(end) = &span.end {
             check_date(end);
-            assert!(end.month_index() >= span.start.month_index(), "{text:?} ends before it starts");
+            assert!(
+                end.month_index() >= span.start.month_index(),
+                "{text:?} ends before it starts"
+            );
             assert!(!span.ongoing, "{text:?} has an end and is ongoing");
             again = format!("{again}~{}", written(end));
         } else if span.ongoing {

@@ -31,11 +31,16 @@ fuzz_target!(|text: &str| {
     if let Ok(groups) = &parsed {
         for g in groups {
             assert!(!g.text.is_empty() && g.text.trim() == g.text, "{text:?} → {groups:?}");
-            assert!(g.phrase || !g.text.contains(char::is_whitespace), "{text:?} → {groups:?}");
+            assert!(
+                g.phrase || !g.text.contains(char::is_whitespace),
+                "{text:?} → {groups:?}"
+            );
         }
         for (open, close) in PAIRS {
             // Only when no other kind of quote can hide the opening one.
-            let others = text.chars().any(|c| "\"＂“”「」".contains(c) && c != open && c != close);
+            let others = text
+                .chars()
+                .any(|c| "\"＂“”「」".contains(c) && c != open && c != close);
             let last_open = text.rfind(open);
             if !others && last_open.is_some_and(|o| !text[o..].contains(close)) {
                 panic!("{text:?}: the last {open} is never closed, yet the query parsed as {groups:?}");

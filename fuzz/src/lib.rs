@@ -14,7 +14,12 @@ pub fn assert_points_into(text: &str, d: &Diagnostic) {
             .nth(d.line - 1)
             .unwrap_or_else(|| panic!("line {} is past the end of the text: {d:?}", d.line));
         let width = line.chars().count();
-        assert!(d.column <= width + 1, "column {} is past the end of line {} ({width} characters): {d:?}", d.column, d.line);
+        assert!(
+            d.column <= width + 1,
+            "column {} is past the end of line {} ({width} characters): {d:?}",
+            d.column,
+            d.line
+        );
     }
     std::hint::black_box(d.render(Some(text), false));
     std::hint::black_box(d.render(Some(text), true));
