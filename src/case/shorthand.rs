@@ -397,7 +397,10 @@ mod tests {
         assert!(m("100年1か月").is_err());
         assert_eq!(m("100年"), Ok(1200));
         assert_eq!(m("99年12か月"), Ok(1200));
-        assert_eq!(LeadTime { months: 1200 }.label().parse::<LeadTime>().map(|l| l.months), Ok(1200));
+        assert_eq!(
+            LeadTime { months: 1200 }.label().parse::<LeadTime>().map(|l| l.months),
+            Ok(1200)
+        );
     }
 
     #[test]
