@@ -229,6 +229,9 @@ impl LeadTime {
     }
 }
 
+/// The longest lead time accepted: 100 years.
+const MAX_LEAD_TIME_MONTHS: u32 = 1200;
+
 impl std::str::FromStr for LeadTime {
     type Err = String;
     /// Reads `13`, `1年1か月`, `1年1ヶ月`, `4カ月`, `2年`, `半年`.
@@ -252,12 +255,17 @@ impl std::str::FromStr for LeadTime {
         } else {
             rest.parse::<u32>().map_err(|_| bad())?
         };
-        if years == 0 && rest.is_empty() || years > 100 || months > 1200 {
+        if years == 0 && rest.is_empty() {
             return Err(bad());
         }
-        Ok(LeadTime {
-            months: years * 12 + months,
-        })
+        // At most 100 years in all, so that every lead time has a label
+        // (`100年`) that reads back.
+        let months = years
+            .checked_mul(12)
+            .and_then(|y| y.checked_add(months))
+            .filter(|m| *m <= MAX_LEAD_TIME_MONTHS)
+            .ok_or_else(bad)?;
+        Ok(LeadTime { months })
     }
 }
 
@@ -377,6 +385,22 @@ mod tests {
             let label = LeadTime { months }.label();
             assert_eq!(label.parse::<LeadTime>().map(|l| l.months), Ok(months), "{label}");
         }
+    }
+
+    #[test]
+    fn lead_times_over_a_hundred_years_in_all_are_rejected() {
+        // Found by the `amount` fuzz target: years and months were bounded
+        // separately, so 91年999 (2091 months) was accepted and its label
+        // 174年3か月 was not.
+        let m = |s: &str| s.parse::<LeadTime>().map(|l| l.months);
+        assert!(m("91年999").is_err());
+        assert!(m("100年1か月").is_err());
+        assert_eq!(m("100年"), Ok(1200));
+        assert_eq!(m("99年12か月"), Ok(1200));
+        assert_eq!(
+            LeadTime { months: 1200 }.label().parse::<LeadTime>().map(|l| l.months),
+            Ok(1200)
+        );
     }
 
     #[test]

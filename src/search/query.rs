@@ -78,8 +78,15 @@ pub fn parse(query: &str) -> Result<Vec<Group>, QueryError> {
     while let Some(c) = chars.next() {
         if let Some((open, close)) = QUOTES.iter().find(|(open, _)| *open == c) {
             push_words(&mut groups, &mut current);
-            let phrase: String = chars.by_ref().take_while(|x| x != close).collect();
-            if !query.contains(*close) || (open == close && query.matches(*open).count() % 2 == 1) {
+            let mut closed = false;
+            let phrase: String = chars
+                .by_ref()
+                .take_while(|x| {
+                    closed = x == close;
+                    !closed
+                })
+                .collect();
+            if !closed {
                 return Err(QueryError::UnbalancedQuote(*open));
             }
             if !phrase.trim().is_empty() {
@@ -303,6 +310,18 @@ mod tests {
         assert_eq!(parse(&"あ".repeat(10_000)), Err(QueryError::TooLong(10_000)));
         assert_eq!(parse("窓口\u{7}"), Err(QueryError::ControlCharacters));
         assert_eq!(parse(""), Ok(vec![]));
+    }
+
+    #[test]
+    fn an_opening_quote_after_the_last_closing_one_is_unbalanced() {
+        // Caught by the property of the `query` fuzz target: the check
+        // looked for the closing quote anywhere in the query, before the
+        // opening one as well.
+        assert_eq!(parse("「窓口」「電子"), Err(QueryError::UnbalancedQuote('「')));
+        assert_eq!(parse("」窓口「"), Err(QueryError::UnbalancedQuote('「')));
+        assert_eq!(parse("\"a\" \"b"), Err(QueryError::UnbalancedQuote('"')));
+        assert_eq!(parse("「窓口」「電子」").map(|g| g.len()), Ok(2));
+        assert_eq!(parse("」窓口").map(|g| g.len()), Ok(1));
     }
 
     #[test]

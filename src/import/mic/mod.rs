@@ -12,6 +12,8 @@ mod contact;
 mod cost;
 mod document;
 mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 mod interview;
 mod markdown;
 mod names;
