@@ -1,8 +1,10 @@
 //! The build lock: one writer of a collection's outputs at a time.
 //!
 //! `jirei build` and the rebuilds of `jirei serve` write `public/` and the
-//! index cache; two of them at once on the same root would race on the
-//! atomic swaps. Each takes `<root>/.jirei-cache/build.lock` first:
+//! index cache, and `jirei index` and `jirei search` rewrite the index cache
+//! when it is stale; two of them at once on the same root would race on the
+//! atomic swaps. Each takes `<root>/.jirei-cache/build.lock` first (a search
+//! over a current index takes nothing):
 //!
 //! - the file holds the holder's pid and command, for the message a second
 //!   process prints while it waits (`waiting for jirei build (pid 1234)…`);

@@ -1,4 +1,5 @@
-//! The build lock: a second builder of the same collection waits for the
+//! The build lock: a second builder of the same collection (`jirei build`,
+//! or `jirei index`/`jirei search` when they rebuild the index) waits for the
 //! first, and gives up with a message naming it; a lock file left by a
 //! dead process is taken over.
 
@@ -84,4 +85,81 @@ fn serve_and_build_share_the_lock() {
     let output = build(tmp.path(), &["--wait", "30"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     drop(server);
+}
+
+fn index_command(root: &std::path::Path, command: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jirei"));
+    cmd.args(["--root", root.to_str().expect("utf-8")])
+        .args(command)
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn rebuilding_the_index_waits_for_the_holder_and_then_gives_up_clearly() {
+    let tmp = site_fixture();
+    let lock = BuildLock::acquire(tmp.path(), "jirei build", Duration::ZERO, |_| {}).expect("free");
+    let holder = format!("jirei build, pid {}", std::process::id());
+    for command in [&["index", "--wait", "1"][..], &["search", "--json", "--wait", "1"][..]] {
+        let started = std::time::Instant::now();
+        let output = index_command(tmp.path(), command).output().expect("run");
+        assert!(started.elapsed() >= Duration::from_secs(1), "{command:?} waited");
+        assert_eq!(output.status.code(), Some(1), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("waiting for another jirei process ({holder})")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("gave up after waiting"), "{stderr}");
+        assert!(!tmp.path().join(".jirei-cache/index").exists(), "no index was written");
+    }
+    drop(lock);
+    let output = index_command(tmp.path(), &["index", "--wait", "1"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn searching_a_current_index_does_not_need_the_lock() {
+    let tmp = site_fixture();
+    let output = index_command(tmp.path(), &["index"]).output().expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let _lock = BuildLock::acquire(tmp.path(), "jirei build", Duration::ZERO, |_| {}).expect("free");
+    let output = index_command(tmp.path(), &["search", "--json", "--wait", "0"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\"total\""));
+}
+
+#[test]
+fn two_index_processes_at_once_rebuild_the_index_once() {
+    let tmp = site_fixture();
+    let spawn = || {
+        index_command(tmp.path(), &["index"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let (a, b) = (spawn(), spawn());
+    let mut said = Vec::new();
+    for child in [a, b] {
+        let output = child.wait_with_output().expect("wait");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        said.push(String::from_utf8_lossy(&output.stdout).into_owned());
+    }
+    // Whoever comes second, whether it waited for the lock or not, finds
+    // the index the first one wrote.
+    let rebuilt = said.iter().filter(|s| s.starts_with("indexed ")).count();
+    let current = said.iter().filter(|s| s.starts_with("index is current")).count();
+    assert_eq!((rebuilt, current), (1, 1), "{said:?}");
+    let leftovers: Vec<String> = std::fs::read_dir(tmp.path().join(".jirei-cache"))
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".index-building") || n.contains("old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

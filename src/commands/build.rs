@@ -13,7 +13,6 @@ use super::{Cli, exit};
 use crate::config::Config;
 use crate::corpus;
 use crate::diagnostic::{Diagnostic, display_path, summary};
-use crate::lock::BuildLock;
 use crate::site::output::OutputError;
 use crate::site::{self, BuildError, BuildOptions, BuildReport};
 
@@ -39,9 +38,7 @@ pub struct BuildArgs {
 
 pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     let started = Instant::now();
-    let _lock = match BuildLock::acquire(&cli.root, "jirei build", Duration::from_secs(args.wait), |holder| {
-        eprintln!("jirei: waiting for another jirei process ({holder}) building this collection…")
-    }) {
+    let _lock = match super::take_build_lock(&cli.root, "jirei build", Duration::from_secs(args.wait)) {
         Ok(lock) => lock,
         Err(e) => {
             eprintln!("jirei: build failed: {e}");

@@ -124,3 +124,15 @@ pub fn usage_error(message: &str) -> u8 {
     eprintln!("jirei: error: {message}");
     exit::USAGE
 }
+
+/// Takes the collection's build lock for `what` (`jirei build`, …),
+/// telling the user on stderr when it has to wait for another process.
+pub fn take_build_lock(
+    root: &std::path::Path,
+    what: &str,
+    wait: std::time::Duration,
+) -> Result<crate::lock::BuildLock, crate::lock::LockError> {
+    crate::lock::BuildLock::acquire(root, what, wait, |holder| {
+        eprintln!("jirei: waiting for another jirei process ({holder}) building this collection…")
+    })
+}

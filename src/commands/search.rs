@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
@@ -68,6 +68,10 @@ pub struct SearchArgs {
     /// Print JSON for tools.
     #[arg(long)]
     pub json: bool,
+    /// How long to wait, in seconds, while another jirei process builds
+    /// the same collection, when the index has to be rebuilt.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub wait: u64,
 }
 
 fn parse_population(s: &str) -> Result<u64, String> {
@@ -81,6 +85,10 @@ pub struct IndexArgs {
     /// Rebuild even if the cached index is current.
     #[arg(long)]
     pub force: bool,
+    /// How long to wait, in seconds, while another jirei process builds
+    /// the same collection (see `.jirei-cache/build.lock`).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub wait: u64,
 }
 
 /// The analyser with the collection's `synonyms.toml` if it has one.
@@ -88,13 +96,29 @@ pub fn analyzer_for(root: &Path) -> Result<Analyzer, String> {
     Analyzer::for_collection(root).map_err(|e| e.to_string())
 }
 
-/// Opens the index, rebuilding it from the valid cases when needed.
+/// How the index is to be opened.
+struct Opening<'a> {
+    /// `jirei index` or `jirei search`, for the lock file.
+    what: &'a str,
+    force: bool,
+    wait: Duration,
+}
+
+/// Opens the index, rebuilding it from the valid cases when needed. A
+/// current index is opened without the build lock; a rebuild takes it, then
+/// looks again, since the process it waited for may have rebuilt it.
 fn open_index(
     root: &Path,
     config: &Config,
     analyzer: &Analyzer,
-    force: bool,
+    opening: &Opening,
 ) -> Result<(SearchIndex, Freshness), String> {
+    if !opening.force
+        && let Some(index) = index::open_current(root, analyzer)
+    {
+        return Ok((index, Freshness::Reused));
+    }
+    let _lock = super::take_build_lock(root, opening.what, opening.wait).map_err(|e| e.to_string())?;
     let valid_cases = || {
         let corpus = corpus::load(&root.join("cases"), &config.bands);
         let errors = corpus.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -105,7 +129,7 @@ fn open_index(
         }
         corpus.cases
     };
-    let opened = if force {
+    let opened = if opening.force {
         index::rebuild(root, analyzer, &valid_cases()).map(|index| (index, Freshness::Rebuilt))
     } else {
         index::ensure(root, analyzer, valid_cases)
@@ -131,7 +155,12 @@ pub fn run_index(cli: &Cli, args: &IndexArgs) -> u8 {
         Err(code) => return code,
     };
     let started = Instant::now();
-    match open_index(&cli.root, &config, &analyzer, args.force) {
+    let opening = Opening {
+        what: "jirei index",
+        force: args.force,
+        wait: Duration::from_secs(args.wait),
+    };
+    match open_index(&cli.root, &config, &analyzer, &opening) {
         Ok((index, freshness)) => {
             let verb = if freshness == Freshness::Rebuilt {
                 "indexed"
@@ -157,7 +186,12 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let index = match open_index(&cli.root, &config, &analyzer, false) {
+    let opening = Opening {
+        what: "jirei search",
+        force: false,
+        wait: Duration::from_secs(args.wait),
+    };
+    let index = match open_index(&cli.root, &config, &analyzer, &opening) {
         Ok((index, _)) => index,
         Err(e) => {
             eprintln!("jirei: error: {e}");

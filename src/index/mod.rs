@@ -141,8 +141,18 @@ pub enum Freshness {
     Rebuilt,
 }
 
+/// The cached index of `root` if it is current (reading it needs no lock).
+pub fn open_current(root: &Path, analyzer: &Analyzer) -> Option<SearchIndex> {
+    let dir = root.join(CACHE_DIR);
+    if Fingerprint::read(&dir)? != Fingerprint::of_collection(root) {
+        return None;
+    }
+    SearchIndex::open(&dir, analyzer).ok()
+}
+
 /// Opens the cached index of `root` if it is current, else rebuilds it
-/// from `load_cases` (called only when needed).
+/// from `load_cases` (called only when needed). A caller that may rebuild
+/// holds the build lock ([`crate::lock::BuildLock`]).
 pub fn ensure<F>(root: &Path, analyzer: &Analyzer, load_cases: F) -> Result<(SearchIndex, Freshness), IndexError>
 where
     F: FnOnce() -> Vec<Case>,

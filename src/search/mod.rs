@@ -6,18 +6,18 @@
 //! query and every other facet's filters, but not its own, so a user sees
 //! how many results picking another value of that facet would give.
 
+pub mod collect;
 pub mod filter;
 pub mod query;
 pub mod rank;
 pub mod snippet;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{Searcher, TantivyDocument};
 
 use crate::case::band::BandScheme;
 use crate::case::place::{Prefecture, REGIONS};
@@ -88,7 +88,18 @@ impl SearchError {
 /// Checks filter values and normalises them (`大阪` → `大阪府`), so a typo
 /// is an error with a suggestion rather than an empty result.
 pub fn validate_filters(filters: &mut Filters, index: &SearchIndex, bands: &BandScheme) -> Result<(), SearchError> {
-    let searcher = index.reader.searcher();
+    const FIXED: [&str; 3] = ["band", "region", "prefecture"];
+    let counted: Vec<String> = filters
+        .facets
+        .keys()
+        .filter(|f| !FIXED.contains(&String::as_str(f)))
+        .cloned()
+        .collect();
+    let mut in_use = if counted.is_empty() {
+        Vec::new()
+    } else {
+        values_in_use(&index.reader.searcher(), index, &counted)?
+    };
     for (facet, values) in filters.facets.iter_mut() {
         if !FACETS.contains(&facet.as_str()) {
             return Err(filter_error(
@@ -100,7 +111,11 @@ pub fn validate_filters(filters: &mut Filters, index: &SearchIndex, bands: &Band
             "band" => bands.bands().iter().map(|b| b.id.clone()).collect(),
             "region" => REGIONS.iter().map(|r| r.to_string()).collect(),
             "prefecture" => Prefecture::all_names().map(str::to_string).collect(),
-            _ => facet_counts(&searcher, index, &AllQuery, facet)?.into_keys().collect(),
+            _ => counted
+                .iter()
+                .position(|f| f == facet)
+                .map(|i| std::mem::take(&mut in_use[i]).into_keys().collect())
+                .unwrap_or_default(),
         };
         for value in values.iter_mut() {
             if facet == "prefecture"
@@ -125,7 +140,8 @@ fn filter_error(message: String, suggestion: Option<&str>) -> SearchError {
     SearchError::Filter { message }
 }
 
-/// Runs a search.
+/// Runs a search: one pass over the matches of the text query finds the
+/// hits and counts the facets ([`collect`]); only the hits shown are loaded.
 pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -> Result<SearchResponse, SearchError> {
     let groups = query::parse(&request.query)?;
     let compiled = query::compile(&groups, &index.fields, &index.analyzer)?;
@@ -134,10 +150,15 @@ pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -
         // Every case scores 1 (a bare AllQuery would score 0 next to filters).
         None => Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0)),
     };
+    // The same top-level shape as a filtered query without filters, so a
+    // case scores exactly what it would with the filters as zero-scoring
+    // clauses (its text score plus zeros).
+    let top = BooleanQuery::new(vec![(Occur::Must, text_query)]);
     let searcher = index.reader.searcher();
-    let full = with_filters(text_query.as_ref(), &request.filters, index, None);
-    let total = searcher.search(&full, &Count)?;
-    let mut ranked = rank_all(&searcher, &full, total)?;
+    let pass = collect::Pass::new(index, &request.filters, facets).keep_matches();
+    let found = searcher.search(&top, &pass)?;
+    let mut ranked = found.matches;
+    let total = ranked.len();
     rank::sort_by(&mut ranked, |r| &r.input, request.sort, request.near_population);
     let words = compiled.map(|c| c.highlight).unwrap_or_default();
     let hits = ranked
@@ -146,9 +167,10 @@ pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -
         .map(|r| load_hit(&searcher, index, r, request.near_population, &words))
         .collect::<Result<Vec<Hit>, SearchError>>()?;
     let mut facet_counts_by_name = BTreeMap::new();
-    for facet in facets {
-        let query = with_filters(text_query.as_ref(), &request.filters, index, Some(facet));
-        facet_counts_by_name.insert(facet.clone(), facet_counts(&searcher, index, &query, facet)?);
+    for (facet, counts) in facets.iter().zip(found.facets) {
+        // A facet named twice keeps its first counts (the later ones lack
+        // the documents that fail only its filter).
+        facet_counts_by_name.entry(facet.clone()).or_insert(counts);
     }
     Ok(SearchResponse {
         total,
@@ -157,77 +179,10 @@ pub fn search(index: &SearchIndex, request: &SearchRequest, facets: &[String]) -
     })
 }
 
-/// The text query restricted by the filters. Filters select but do not
-/// rank: they score zero, so a case's score is its text score whatever
-/// the filters (and adding zeros keeps it exact in any order).
-fn with_filters(text: &dyn Query, filters: &Filters, index: &SearchIndex, except: Option<&str>) -> BooleanQuery {
-    let mut clauses = vec![(Occur::Must, text.box_clone())];
-    clauses.extend(
-        filters
-            .clauses(&index.fields, except)
-            .into_iter()
-            .map(|(occur, q)| (occur, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>)),
-    );
-    BooleanQuery::new(clauses)
-}
-
-/// Fast-field columns of one segment.
-struct SegmentColumns {
-    population: tantivy::columnar::Column<u64>,
-    initial_cost: tantivy::columnar::Column<u64>,
-    lead_time: tantivy::columnar::Column<u64>,
-    id_rank: tantivy::columnar::Column<u64>,
-}
-
-impl SegmentColumns {
-    fn of(searcher: &Searcher, segment: u32) -> tantivy::Result<SegmentColumns> {
-        let fast = searcher.segment_reader(segment).fast_fields();
-        Ok(SegmentColumns {
-            population: fast.u64("population")?,
-            initial_cost: fast.u64("initial_cost")?,
-            lead_time: fast.u64("lead_time")?,
-            id_rank: fast.u64("id_rank")?,
-        })
-    }
-}
-
-/// Every match with what ranking needs, read from fast fields (no stored
-/// documents are loaded for hits that will not be shown).
-fn rank_all(searcher: &Searcher, query: &dyn Query, total: usize) -> Result<Vec<Ranked>, SearchError> {
-    if total == 0 {
-        return Ok(Vec::new());
-    }
-    let scored = searcher.search(query, &TopDocs::with_limit(total).order_by_score())?;
-    let mut columns: HashMap<u32, SegmentColumns> = HashMap::new();
-    let mut out = Vec::with_capacity(scored.len());
-    for (score, address) in scored {
-        let segment = address.segment_ord;
-        let c = match columns.entry(segment) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(SegmentColumns::of(searcher, segment)?),
-        };
-        let doc = address.doc_id;
-        let input = rank::RankInput {
-            id_rank: c.id_rank.first(doc).unwrap_or(u64::MAX),
-            score,
-            population: c.population.first(doc),
-            initial_cost: c.initial_cost.first(doc),
-            lead_time: c.lead_time.first(doc),
-        };
-        out.push(Ranked { input, address });
-    }
-    Ok(out)
-}
-
-struct Ranked {
-    input: rank::RankInput,
-    address: DocAddress,
-}
-
 fn load_hit(
     searcher: &Searcher,
     index: &SearchIndex,
-    ranked: &Ranked,
+    ranked: &collect::Ranked,
     near: Option<u64>,
     words: &[String],
 ) -> Result<Hit, SearchError> {
@@ -258,22 +213,12 @@ fn load_hit(
     })
 }
 
-/// Value → count of one facet over the matches of `query`.
-fn facet_counts(
+/// The values of `facets` that some case has, with their counts.
+fn values_in_use(
     searcher: &Searcher,
     index: &SearchIndex,
-    query: &dyn Query,
-    facet: &str,
-) -> Result<BTreeMap<String, u64>, SearchError> {
-    let Some(field) = index.fields.facet(facet) else {
-        return Ok(BTreeMap::new());
-    };
-    let name = index.index.schema().get_field_name(field).to_string();
-    let mut collector = FacetCollector::for_field(name);
-    collector.add_facet("/");
-    let counts = searcher.search(query, &collector)?;
-    Ok(counts
-        .get("/")
-        .filter_map(|(facet, count)| facet.to_path().first().map(|v| (v.to_string(), count)))
-        .collect())
+    facets: &[String],
+) -> Result<Vec<BTreeMap<String, u64>>, SearchError> {
+    let pass = collect::Pass::new(index, &Filters::default(), facets);
+    Ok(searcher.search(&AllQuery, &pass)?.facets)
 }
