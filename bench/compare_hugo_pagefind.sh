@@ -16,7 +16,7 @@
 # up bench/out/hugo-N from bench/hugo-site/ with content/cases linked to the corpus's cases/ (the
 # case files are used as they are: Hugo reads the YAML front matter, nested maps included, as page
 # params), then times, median of 3 runs each, with output and caches removed before every run
-# (the removal is not timed):
+# (the removal is not timed; the last Hugo + Pagefind output stays in bench/out/hugo-N/public):
 #   (a) jirei build --out DIR            site + search index from scratch
 #   (b) hugo, then pagefind --site public   (Pagefind's npm launcher, which runs its extended
 #       binary with Japanese segmentation; the pages say <html lang="ja">)
@@ -107,10 +107,11 @@ for n in "${sizes[@]}"; do
   dir=$(corpus "$n")
   site=$(hugo_site "$n" "$dir")
   for i in 1 2 3; do
-    rm -rf "$dir/.jirei-cache" "$dir/public"
+    # Only one tool's output on disk at a time (10,000 cases take about 1 GB each).
+    rm -rf "$dir/.jirei-cache" "$dir/public" "$site/public" "$site/resources" "$site/.hugo_build.lock"
     timed "$tmp/jirei-$n-$i" "$JIREI" --root "$dir" build --out "$dir/public"
 
-    rm -rf "$site/public" "$site/resources" "$site/.hugo_build.lock"
+    rm -rf "$dir/.jirei-cache" "$dir/public"
     timed "$tmp/hugo-$n-$i" hugo --quiet --source "$site"
     timed "$tmp/pagefind-$n-$i" "$pagefind" --site "$site/public"
     paste -d' ' "$tmp/hugo-$n-$i" "$tmp/pagefind-$n-$i" |
