@@ -17,7 +17,9 @@ UI/engine files and the index data.
 
 import http.server
 import json
+import os
 import queue
+import signal
 import statistics
 import subprocess
 import sys
@@ -110,17 +112,18 @@ def measure(port, query):
     """Loads the probe for one query; returns (bytes by path, probe result)."""
     Handler.sent.clear()
     url = f"http://127.0.0.1:{port}/__probe/?q={urllib.parse.quote(query)}"
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium helpers may still be writing the profile as it is removed.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         browser = subprocess.Popen(
             ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", url],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         try:
             done = Handler.done.get(timeout=90)
         except queue.Empty:
             raise RuntimeError(f"no answer from the page for {query!r}") from None
         finally:
-            browser.terminate()
+            os.killpg(browser.pid, signal.SIGTERM)  # the browser and its helpers
             browser.wait()
     if done["timedOut"]:
         raise RuntimeError(f"the results for {query!r} did not finish rendering: {done['html'][:500]}")
