@@ -352,19 +352,9 @@ fn searching_requests_nothing_outside_the_site() {
         tab.wait_for_network_idle(Duration::from_millis(200)).expect("idle");
         let network = &tab.logs().expect("logs").network;
         assert!(network.requests.len() > 3, "the log is empty:\n{}", network.describe());
-        let outside: Vec<&str> = network
-            .requests
-            .iter()
-            .map(|r| r.url.as_str())
-            .filter(|url| !url.starts_with(&base))
-            .collect();
+        let outside = network.outside(&base);
         assert!(outside.is_empty(), "{hosting:?}: outside {base}: {outside:?}");
-        let failed: Vec<String> = network
-            .requests
-            .iter()
-            .filter(|r| r.failed.is_some() || r.status.is_some_and(|s| s >= 400))
-            .map(|r| format!("{} {:?} {:?}", r.url, r.status, r.failed))
-            .collect();
+        let failed = network.failed();
         assert!(failed.is_empty(), "{hosting:?}: failed requests {failed:?}");
         tab.assert_clean(&format!("{hosting:?} searching"))
             .expect("no console errors");

@@ -107,23 +107,13 @@ fn pages_request_nothing_outside_the_site() {
             tab.wait_for_network_idle(Duration::from_millis(150))
                 .expect("network idle");
             let network = &tab.logs().expect("logs").network;
-            let outside: Vec<&str> = network
-                .requests
-                .iter()
-                .map(|r| r.url.as_str())
-                .filter(|url| !url.starts_with(&base))
-                .collect();
+            let outside = network.outside(&base);
             assert!(
                 outside.is_empty(),
                 "{hosting:?} {page} requested URLs outside {base}: {outside:?}\n{}",
                 network.describe()
             );
-            let failed: Vec<String> = network
-                .requests
-                .iter()
-                .filter(|r| r.failed.is_some() || r.status.is_some_and(|s| s >= 400))
-                .map(|r| format!("{} {:?} {:?}", r.url, r.status, r.failed))
-                .collect();
+            let failed = network.failed();
             assert!(failed.is_empty(), "{hosting:?} {page}: failed requests {failed:?}");
         }
     }

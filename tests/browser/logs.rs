@@ -47,6 +47,24 @@ impl NetworkLog {
     }
 
     /// Sum of the bytes received by finished requests.
+    /// The URLs requested that do not start with `base`.
+    pub fn outside(&self, base: &str) -> Vec<&str> {
+        self.requests
+            .iter()
+            .map(|r| r.url.as_str())
+            .filter(|url| !url.starts_with(base))
+            .collect()
+    }
+
+    /// The requests that failed or got an HTTP error, one line each.
+    pub fn failed(&self) -> Vec<String> {
+        self.requests
+            .iter()
+            .filter(|r| r.failed.is_some() || r.status.is_some_and(|s| s >= 400))
+            .map(|r| format!("{} {:?} {:?}", r.url, r.status, r.failed))
+            .collect()
+    }
+
     pub fn total_bytes(&self) -> u64 {
         self.requests.iter().filter_map(|r| r.encoded_bytes).sum()
     }
