@@ -236,7 +236,7 @@ impl<'a> Cursor<'a> {
                 } else {
                     start.year
                 };
-                let day = self.day(year, month)?;
+                let day = self.day(year, month, false)?;
                 Ok(EraDate {
                     year,
                     month: Some(month),
@@ -292,7 +292,7 @@ impl<'a> Cursor<'a> {
         };
         let month = check_month(month)?;
         self.eat("月");
-        let day = self.day(year, month)?;
+        let day = self.day(year, month, era.is_none())?;
         Ok(EraDate {
             year,
             month: Some(month),
@@ -301,11 +301,15 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    /// An optional day after the month: `.17` or `17日`.
-    fn day(&mut self, year: i32, month: u8) -> Result<Option<u8>, EraDateError> {
+    /// An optional day after the month: `.17`, `/17`, `17日`, or `-17`
+    /// after a Western year (ISO `2023-11-17`; a dash followed by more than
+    /// two digits is a range separator, as in `2023-11-2024-03`).
+    fn day(&mut self, year: i32, month: u8, western: bool) -> Result<Option<u8>, EraDateError> {
         let before = self.rest;
-        let dotted = self.eat(".") || self.eat("/");
-        let Some(day) = self.number() else {
+        let dashed = western && self.eat("-");
+        let dotted = dashed || self.eat(".") || self.eat("/");
+        let digits = self.rest.bytes().take_while(u8::is_ascii_digit).count();
+        let Some(day) = self.number().filter(|_| !dashed || digits <= 2) else {
             self.rest = before;
             return Ok(None);
         };
@@ -363,6 +367,14 @@ mod tests {
         s.parse::<EraSpan>()
             .map(|d| d.to_iso())
             .unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn iso_dates_with_a_day_parse_and_a_dash_before_a_year_still_starts_a_range() {
+        assert_eq!(iso("2023-11-17"), "2023-11-17");
+        assert_eq!(iso("2023-11"), "2023-11");
+        assert_eq!(iso("2023-11-2024-03"), "2023-11/2024-03");
+        assert!(iso("2023-11-31").starts_with("ERR"), "{}", iso("2023-11-31"));
     }
 
     #[test]
