@@ -15,6 +15,20 @@ use browser::*;
 use client::*;
 use serde_json::Value;
 
+/// Runs `jirei build` on `fixture` into `out` with `extra` arguments; fails unless it succeeds.
+fn build_fixture(fixture: &Path, out: &Path, extra: &[&str]) {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_jirei"))
+        .arg("build")
+        .args(extra)
+        .arg("--root")
+        .arg(fixture)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run jirei");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+}
+
 fn read(out: &Path, file: &str) -> String {
     std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -24,14 +38,7 @@ fn the_search_page_is_linked_from_every_form_and_needs_no_inline_script() {
     let fixture = repo().join("tests/fixtures/site");
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("public");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_jirei"))
-        .args(["build", "--root"])
-        .arg(&fixture)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run jirei");
-    assert!(status.status.success());
+    build_fixture(&fixture, &out, &[]);
 
     let home = read(&out, "index.html");
     assert!(
@@ -80,14 +87,7 @@ fn the_search_page_is_linked_from_every_form_and_needs_no_inline_script() {
         assert!(out.join("search").join(dir).is_dir(), "search/{dir}/");
     }
 
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_jirei"))
-        .args(["build", "--drafts", "--root"])
-        .arg(&fixture)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run jirei");
-    assert!(status.status.success());
+    build_fixture(&fixture, &out, &["--drafts"]);
     assert_eq!(
         docs(&read(&out, "search/meta.js")),
         9,
