@@ -171,3 +171,31 @@ fn build_refreshes_the_search_index_and_an_edit_invalidates_it() {
         "the edit is searchable at once"
     );
 }
+
+#[test]
+fn drafts_are_searchable_only_with_drafts_as_the_site_publishes_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = dir.path().join("cases");
+    std::fs::create_dir(&cases).expect("mkdir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/cases");
+    for entry in std::fs::read_dir(fixture).expect("fixture") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, cases.join(path.file_name().expect("name"))).expect("copy");
+    }
+    let published = json(dir.path(), &["下書き"]);
+    assert!(
+        !ids(&published).contains(&"chatan-draft".to_string()),
+        "a draft is not searchable by default: {published}"
+    );
+    assert_eq!(published["total"], 0, "only the draft mentions 下書き");
+    let with_drafts = json(dir.path(), &["下書き", "--drafts"]);
+    assert_eq!(ids(&with_drafts), ["chatan-draft"], "--drafts indexes the draft");
+    let again = json(dir.path(), &["下書き"]);
+    assert_eq!(again["total"], 0, "the cached index follows the flag back");
+    let out = jirei(dir.path(), &["index"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("8 cases"),
+        "jirei index counts the published cases: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -73,12 +73,12 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         Err(e) => return report_failure(cli, e),
     };
     print_summary(&report, &corpus.diagnostics, started);
-    refresh_index(cli, corpus.cases)
+    refresh_index(cli, corpus.cases, args.drafts)
 }
 
 /// Brings the search index used by `jirei search` up to date with the
 /// cases just published.
-fn refresh_index(cli: &Cli, cases: Vec<crate::case::Case>) -> u8 {
+fn refresh_index(cli: &Cli, cases: Vec<crate::case::Case>, drafts: bool) -> u8 {
     let started = Instant::now();
     let analyzer = match super::search::analyzer_for(&cli.root) {
         Ok(a) => a,
@@ -87,7 +87,7 @@ fn refresh_index(cli: &Cli, cases: Vec<crate::case::Case>) -> u8 {
             return exit::INVALID;
         }
     };
-    match crate::index::ensure(&cli.root, &analyzer, || cases) {
+    match crate::index::ensure(&cli.root, &analyzer, drafts, || cases) {
         Ok((index, freshness)) => {
             let what = match freshness {
                 crate::index::Freshness::Rebuilt => "rebuilt",

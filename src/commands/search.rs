@@ -72,6 +72,9 @@ pub struct SearchArgs {
     /// the same collection, when the index has to be rebuilt.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub wait: u64,
+    /// Search cases marked `draft: true` too (left out by default, as the site leaves them out).
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 fn parse_population(s: &str) -> Result<u64, String> {
@@ -85,6 +88,9 @@ pub struct IndexArgs {
     /// Rebuild even if the cached index is current.
     #[arg(long)]
     pub force: bool,
+    /// Index cases marked `draft: true` too (left out by default, as the site leaves them out).
+    #[arg(long)]
+    pub drafts: bool,
     /// How long to wait, in seconds, while another jirei process builds
     /// the same collection (see `.jirei-cache/build.lock`).
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
@@ -102,6 +108,8 @@ struct Opening<'a> {
     what: &'a str,
     force: bool,
     wait: Duration,
+    /// Index drafts too (`--drafts`), as `jirei build --drafts` publishes them.
+    drafts: bool,
 }
 
 /// Opens the index, rebuilding it from the valid cases when needed. A
@@ -114,7 +122,7 @@ fn open_index(
     opening: &Opening,
 ) -> Result<(SearchIndex, Freshness), String> {
     if !opening.force
-        && let Some(index) = index::open_current(root, analyzer)
+        && let Some(index) = index::open_current(root, analyzer, opening.drafts)
     {
         return Ok((index, Freshness::Reused));
     }
@@ -130,9 +138,9 @@ fn open_index(
         corpus.cases
     };
     let opened = if opening.force {
-        index::rebuild(root, analyzer, &valid_cases()).map(|index| (index, Freshness::Rebuilt))
+        index::rebuild(root, analyzer, opening.drafts, &valid_cases()).map(|index| (index, Freshness::Rebuilt))
     } else {
-        index::ensure(root, analyzer, valid_cases)
+        index::ensure(root, analyzer, opening.drafts, valid_cases)
     };
     opened.map_err(|e| e.to_string())
 }
@@ -159,6 +167,7 @@ pub fn run_index(cli: &Cli, args: &IndexArgs) -> u8 {
         what: "jirei index",
         force: args.force,
         wait: Duration::from_secs(args.wait),
+        drafts: args.drafts,
     };
     match open_index(&cli.root, &config, &analyzer, &opening) {
         Ok((index, freshness)) => {
@@ -190,6 +199,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> u8 {
         what: "jirei search",
         force: false,
         wait: Duration::from_secs(args.wait),
+        drafts: args.drafts,
     };
     let index = match open_index(&cli.root, &config, &analyzer, &opening) {
         Ok((index, _)) => index,

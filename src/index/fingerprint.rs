@@ -1,6 +1,7 @@
 //! A cheap fingerprint of everything an index depends on: the case files
 //! (path, size, modification time), `jirei.toml`, `synonyms.toml` and the
-//! jirei version. Equal fingerprints mean the cached index is current.
+//! jirei version, and whether drafts are included (`--drafts`). Equal
+//! fingerprints mean the cached index is current.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -12,10 +13,15 @@ use walkdir::WalkDir;
 const FILE_NAME: &str = "jirei-fingerprint";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint(String);
+pub struct Fingerprint {
+    text: String,
+    drafts: bool,
+}
 
 impl Fingerprint {
-    pub fn of_collection(root: &Path) -> Fingerprint {
+    /// The fingerprint of `root`'s collection as indexed with drafts
+    /// (`drafts`) or, as the site publishes it by default, without.
+    pub fn of_collection(root: &Path, drafts: bool) -> Fingerprint {
         let mut hasher = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
         for name in [crate::config::CONFIG_FILE, "synonyms.toml"] {
@@ -32,16 +38,25 @@ impl Fingerprint {
                 modified.map(|d| d.as_nanos()).hash(&mut hasher);
             }
         }
-        Fingerprint(format!("{files}-{:016x}", hasher.finish()))
+        let scope = if drafts { "drafts" } else { "published" };
+        Fingerprint {
+            text: format!("{files}-{:016x}-{scope}", hasher.finish()),
+            drafts,
+        }
+    }
+
+    /// Whether the index should hold `case`.
+    pub fn holds(&self, case: &crate::case::Case) -> bool {
+        self.drafts || !case.front.draft
     }
 
     pub fn read(dir: &Path) -> Option<Fingerprint> {
-        fs::read_to_string(dir.join(FILE_NAME))
-            .ok()
-            .map(|s| Fingerprint(s.trim().to_string()))
+        let text = fs::read_to_string(dir.join(FILE_NAME)).ok()?.trim().to_string();
+        let drafts = text.ends_with("-drafts");
+        Some(Fingerprint { text, drafts })
     }
 
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
-        fs::write(dir.join(FILE_NAME), &self.0)
+        fs::write(dir.join(FILE_NAME), &self.text)
     }
 }

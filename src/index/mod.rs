@@ -63,7 +63,8 @@ impl SearchIndex {
     pub fn in_memory(cases: &[Case], analyzer: &Analyzer) -> Result<SearchIndex, IndexError> {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
-        fill(&index, &fields, cases, analyzer)?;
+        let all: Vec<&Case> = cases.iter().collect();
+        fill(&index, &fields, &all, analyzer)?;
         SearchIndex::wrap(index, fields, analyzer)
     }
 
@@ -83,7 +84,7 @@ impl SearchIndex {
     }
 }
 
-fn fill(index: &Index, fields: &Fields, cases: &[Case], analyzer: &Analyzer) -> Result<(), IndexError> {
+fn fill(index: &Index, fields: &Fields, cases: &[&Case], analyzer: &Analyzer) -> Result<(), IndexError> {
     register_tokenizers(index.tokenizers(), analyzer);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(threads, 64_000_000 * threads)?;
@@ -99,7 +100,9 @@ fn fill(index: &Index, fields: &Fields, cases: &[Case], analyzer: &Analyzer) -> 
 }
 
 /// Writes a fresh index of `cases` into `dir`: built next to it, then
-/// swapped in, so a failure leaves the previous index intact.
+/// swapped in, so a failure leaves the previous index intact. Drafts are
+/// left out unless `fingerprint` says the index includes them, so by
+/// default `jirei search` searches what the site publishes.
 pub fn build(
     dir: &Path,
     cases: &[Case],
@@ -115,7 +118,8 @@ pub fn build(
     fs::create_dir_all(&staging).map_err(io_error(&staging))?;
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(&staging, schema)?;
-    fill(&index, &fields, cases, analyzer)?;
+    let held: Vec<&Case> = cases.iter().filter(|c| fingerprint.holds(c)).collect();
+    fill(&index, &fields, &held, analyzer)?;
     drop(index);
     fingerprint.write(&staging).map_err(io_error(&staging))?;
     swap_into_place(&staging, dir)?;
@@ -142,9 +146,9 @@ pub enum Freshness {
 }
 
 /// The cached index of `root` if it is current (reading it needs no lock).
-pub fn open_current(root: &Path, analyzer: &Analyzer) -> Option<SearchIndex> {
+pub fn open_current(root: &Path, analyzer: &Analyzer, drafts: bool) -> Option<SearchIndex> {
     let dir = root.join(CACHE_DIR);
-    if Fingerprint::read(&dir)? != Fingerprint::of_collection(root) {
+    if Fingerprint::read(&dir)? != Fingerprint::of_collection(root, drafts) {
         return None;
     }
     SearchIndex::open(&dir, analyzer).ok()
@@ -153,12 +157,17 @@ pub fn open_current(root: &Path, analyzer: &Analyzer) -> Option<SearchIndex> {
 /// Opens the cached index of `root` if it is current, else rebuilds it
 /// from `load_cases` (called only when needed). A caller that may rebuild
 /// holds the build lock ([`crate::lock::BuildLock`]).
-pub fn ensure<F>(root: &Path, analyzer: &Analyzer, load_cases: F) -> Result<(SearchIndex, Freshness), IndexError>
+pub fn ensure<F>(
+    root: &Path,
+    analyzer: &Analyzer,
+    drafts: bool,
+    load_cases: F,
+) -> Result<(SearchIndex, Freshness), IndexError>
 where
     F: FnOnce() -> Vec<Case>,
 {
     let dir = root.join(CACHE_DIR);
-    let fingerprint = Fingerprint::of_collection(root);
+    let fingerprint = Fingerprint::of_collection(root, drafts);
     if Fingerprint::read(&dir).as_ref() == Some(&fingerprint)
         && let Ok(index) = SearchIndex::open(&dir, analyzer)
     {
@@ -169,11 +178,11 @@ where
 }
 
 /// Rebuilds the cached index of `root` from `cases`, current or not.
-pub fn rebuild(root: &Path, analyzer: &Analyzer, cases: &[Case]) -> Result<SearchIndex, IndexError> {
+pub fn rebuild(root: &Path, analyzer: &Analyzer, drafts: bool, cases: &[Case]) -> Result<SearchIndex, IndexError> {
     build(
         &root.join(CACHE_DIR),
         cases,
         analyzer,
-        &Fingerprint::of_collection(root),
+        &Fingerprint::of_collection(root, drafts),
     )
 }

@@ -40,7 +40,7 @@ pub fn update(
     {
         writer.delete_term(Term::from_field_text(index.fields.id, id));
     }
-    for case in upserts {
+    for case in upserts.iter().filter(|c| fingerprint.holds(c)) {
         let rank = sorted_ids.binary_search(&case.id.as_str()).unwrap_or_else(|at| at) as u64;
         writer.add_document(document::to_document(case, rank, &index.fields)?)?;
     }

@@ -114,7 +114,7 @@ impl Workspace {
             true,
         );
         let cases = valid_cases(&disk);
-        let (index, _) = index::ensure(root, &analyzer, || cases.clone())
+        let (index, _) = index::ensure(root, &analyzer, drafts, || cases.clone())
             .map_err(|e| shown(&Diagnostic::error(root.join(index::CACHE_DIR), 0, 0, e.to_string())))?;
         let mut workspace = Workspace {
             root: root.to_path_buf(),
@@ -198,8 +198,8 @@ impl Workspace {
         // Taken before any file is read (on another thread, while they are):
         // if a file changes after this, the fingerprint is stale and the CLI
         // rebuilds the index (never the reverse).
-        let root = self.root.clone();
-        let fingerprint = std::thread::spawn(move || Fingerprint::of_collection(&root));
+        let (root, drafts) = (self.root.clone(), self.drafts);
+        let fingerprint = std::thread::spawn(move || Fingerprint::of_collection(&root, drafts));
         let mut phases = Phases::new(started);
         let mut full = self.stale || changes.theme;
         let mut reindex = false;
@@ -259,7 +259,7 @@ impl Workspace {
         phases.mark(if fast { "page" } else { "site" });
         let fingerprint = fingerprint
             .join()
-            .unwrap_or_else(|_| Fingerprint::of_collection(&self.root));
+            .unwrap_or_else(|_| Fingerprint::of_collection(&self.root, self.drafts));
         if let Err(e) = self.update_index(&changed, reindex, &fingerprint) {
             let d = Diagnostic::error(self.root.join(index::CACHE_DIR), 0, 0, e);
             self.stale = true;
