@@ -4,11 +4,18 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// A collection in a temporary folder with the bundled cases.
 fn copy_collection() -> tempfile::TempDir {
+    copy_cases("cases")
+}
+
+/// A collection in a temporary folder with the cases of `source` (relative
+/// to the repository).
+fn copy_cases(source: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let cases = dir.path().join("cases");
     std::fs::create_dir(&cases).expect("mkdir");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(source);
     for entry in std::fs::read_dir(source).expect("cases") {
         let path = entry.expect("entry").path();
         std::fs::copy(&path, cases.join(path.file_name().expect("name"))).expect("copy");
@@ -174,14 +181,7 @@ fn build_refreshes_the_search_index_and_an_edit_invalidates_it() {
 
 #[test]
 fn drafts_are_searchable_only_with_drafts_as_the_site_publishes_them() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cases = dir.path().join("cases");
-    std::fs::create_dir(&cases).expect("mkdir");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/cases");
-    for entry in std::fs::read_dir(fixture).expect("fixture") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, cases.join(path.file_name().expect("name"))).expect("copy");
-    }
+    let dir = copy_cases("tests/fixtures/site/cases");
     let published = json(dir.path(), &["下書き"]);
     assert!(
         !ids(&published).contains(&"chatan-draft".to_string()),
