@@ -23,6 +23,12 @@ const EXTERNAL_BYTES: usize = 250;
 /// Target size of the inline part of one shard, in bytes.
 const SHARD_BYTES: usize = 500;
 
+/// The bytes the encoded lists of one key take in a shard (each with its
+/// length prefix, counted as 3 bytes).
+fn lists_size(lists: &[Vec<u8>]) -> usize {
+    lists.iter().map(|e| e.len() + 3).sum()
+}
+
 /// The shard of a key.
 pub fn shard_of(key: &str, shards: u32) -> u32 {
     fnv1a(key) % shards.max(1)
@@ -77,7 +83,7 @@ pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputErr
                 .collect()
         })
         .collect();
-    let size = |i: usize| -> usize { encoded[i].iter().map(|e| e.len() + 3).sum() };
+    let size = |i: usize| lists_size(&encoded[i]);
     let index: FastMap<&str, usize> = postings.keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let inline: usize = (0..postings.keys.len())
         .map(|i| if size(i) > EXTERNAL_BYTES { 8 } else { size(i) })
@@ -118,10 +124,6 @@ struct ShardWriter<'a, 'b> {
 }
 
 impl ShardWriter<'_, '_> {
-    fn size(&self, i: usize) -> usize {
-        self.encoded[i].iter().map(|e| e.len() + 3).sum()
-    }
-
     fn df(&self, key: &str, field: u8) -> u64 {
         self.index
             .get(key)
@@ -145,7 +147,7 @@ impl ShardWriter<'_, '_> {
                 }
             }
             let lists = self.encoded[i].iter().map(Vec::as_slice);
-            if self.size(i) > EXTERNAL_BYTES {
+            if lists_size(&self.encoded[i]) > EXTERNAL_BYTES {
                 push_varint(&mut bytes, external + 1);
                 let mut body = Vec::new();
                 push_lists(&mut body, lists);
