@@ -1,15 +1,8 @@
 //! Filters: facet values (OR within a facet, AND across facets) and
-//! numeric ranges (`MIN..MAX`).
+//! numeric ranges (`MIN..MAX`), as parsed; [`super::collect`] applies them.
 
 use std::collections::BTreeMap;
-use std::ops::Bound;
 use std::str::FromStr;
-
-use tantivy::Term;
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption};
-
-use crate::index::schema::Fields;
 
 /// An inclusive range with optional ends: `10000..50000`, `..5000`, `2万..`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,51 +75,6 @@ pub struct Filters {
     pub initial_cost: Range,
     pub running_cost: Range,
     pub lead_time: Range,
-}
-
-impl Filters {
-    /// The filter clauses, leaving out the facet dimension `except` (for
-    /// disjunctive facet counts).
-    pub fn clauses(&self, fields: &Fields, except: Option<&str>) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (name, values) in &self.facets {
-            if Some(name.as_str()) == except || values.is_empty() {
-                continue;
-            }
-            let Some(field) = fields.facet(name) else { continue };
-            let any: Vec<(Occur, Box<dyn Query>)> = values
-                .iter()
-                .map(|v| {
-                    let term = Term::from_facet(field, &Facet::from_path([v.as_str()]));
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        }
-        let ranges = [
-            (fields.population, self.population),
-            (fields.initial_cost, self.initial_cost),
-            (fields.running_cost, self.running_cost),
-            (fields.lead_time, self.lead_time),
-        ];
-        for (field, range) in ranges {
-            if range == Range::default() {
-                continue;
-            }
-            let bound =
-                |v: Option<u64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_u64(field, v)));
-            // An open end still requires the value to exist.
-            let lower = match range.min {
-                Some(_) => bound(range.min),
-                None => Bound::Included(Term::from_field_u64(field, 0)),
-            };
-            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, bound(range.max)))));
-        }
-        clauses
-    }
 }
 
 #[cfg(test)]
