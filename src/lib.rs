@@ -22,3 +22,4 @@ pub mod lock;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod timing;

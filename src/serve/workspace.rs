@@ -33,6 +33,7 @@ use crate::diagnostic::Diagnostic;
 use crate::index::{self, Fingerprint, SearchIndex};
 use crate::lock::BuildLock;
 use crate::site::{self, BuildError, BuildOptions};
+use crate::timing::Phases;
 
 /// How long a rebuild waits for another process's build.
 const LOCK_WAIT: Duration = Duration::from_secs(600);
@@ -200,7 +201,7 @@ impl Workspace {
         // rebuilds the index (never the reverse).
         let (root, drafts) = (self.root.clone(), self.drafts);
         let fingerprint = std::thread::spawn(move || Fingerprint::of_collection(&root, drafts));
-        let mut phases = Phases::new(started);
+        let mut phases = Phases::since(started);
         let mut full = self.stale || changes.theme;
         let mut reindex = false;
         if changes.config {
@@ -282,7 +283,7 @@ impl Workspace {
         }
         self.pending.clear();
         self.stale = false;
-        phases.report();
+        phases.report("rebuild");
         Outcome::Published {
             changed: shown_paths,
             fast,
@@ -431,38 +432,6 @@ impl Workspace {
                 Parsed::Invalid { .. } => None,
             })
             .collect()
-    }
-}
-
-/// Phase timings of a rebuild, printed on stderr when `JIREI_TIMING` is set.
-struct Phases {
-    last: Instant,
-    marks: Vec<(&'static str, Duration)>,
-}
-
-impl Phases {
-    fn new(started: Instant) -> Phases {
-        Phases {
-            last: started,
-            marks: Vec::new(),
-        }
-    }
-
-    fn mark(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.marks.push((name, now - self.last));
-        self.last = now;
-    }
-
-    fn report(&self) {
-        if std::env::var_os("JIREI_TIMING").is_some() {
-            let parts: Vec<String> = self
-                .marks
-                .iter()
-                .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
-                .collect();
-            eprintln!("jirei: rebuild phases: {}", parts.join(", "));
-        }
     }
 }
 

@@ -53,6 +53,7 @@ use crate::analysis::{Analyzer, Synonyms};
 use crate::case::Case;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::timing::Phases;
 use collection::{Collection, Settings};
 use context::ContextBuilder;
 use output::{OutputError, Staging};
@@ -125,22 +126,26 @@ pub enum BuildError {
 /// Builds the site from `cases` (valid, sorted by id, as
 /// [`crate::corpus::load`] returns them) into `options.out`.
 pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut phases = Phases::start();
     let settings = Settings::new(config, options.base_url.as_deref(), options.drafts).map_err(BuildError::Usage)?;
     let theme = Theme::load(&options.root).map_err(|d| BuildError::Template {
         diagnostic: Box::new(d),
         template_source: None,
     })?;
     let collection = Collection::build(cases, config, settings);
+    phases.mark("collection");
     let contexts = ContextBuilder::new(&collection);
     let renderer = Renderer::new(&theme, contexts.globals()).map_err(|d| template_error(&theme, d))?;
     let pages = pages::plan(&collection);
     let staging = Staging::create(&options.out, &options.root)?;
+    phases.mark("plan");
     pages.par_iter().try_for_each(|page| {
         let html = renderer
             .render(page.template, &contexts.page(page))
             .map_err(|d| template_error(&theme, d))?;
         staging.write(&page.file, html.as_bytes()).map_err(BuildError::from)
     })?;
+    phases.mark("pages");
     for asset in &theme.assets {
         let path = Path::new(theme::ASSETS_DIR).join(&asset.name);
         if search_index::SCRIPTS.contains(&asset.name.as_str()) {
@@ -151,16 +156,20 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     }
     staging.write(Path::new("cases.csv"), &export::csv(&collection)?)?;
     staging.write(Path::new("cases.json"), &export::json(&collection)?)?;
+    phases.mark("exports");
     let hrefs = pages
         .iter()
         .filter(|p| p.content != pages::PageContent::NotFound)
         .map(|p| p.href.as_str());
     write_search_index(cases, &collection, config, options, &staging)?;
+    phases.mark("search data");
     let sitemap = export::sitemap(&collection, hrefs);
     if let Some(xml) = &sitemap {
         staging.write(Path::new("sitemap.xml"), xml)?;
     }
     let out = staging.commit()?;
+    phases.mark("commit");
+    phases.report("build");
     Ok(BuildReport {
         out,
         cases: collection.cases.len(),

@@ -60,6 +60,7 @@ use crate::case::Case;
 use crate::config::Config;
 use crate::index::CaseSummary;
 use crate::index::document::{FieldTexts, facet_values};
+use crate::timing::Phases;
 use encode::{Part, script};
 
 /// The folder of the search page and its data, relative to the output root.
@@ -127,6 +128,7 @@ pub fn build(
     analyzer: &Analyzer,
     sink: &Sink<'_>,
 ) -> Result<(), OutputError> {
+    let mut phases = Phases::start();
     let texts: Vec<FieldTexts> = cases.par_iter().map(|c| FieldTexts::of(c)).collect();
     let starts: Vec<Vec<usize>> = texts.par_iter().map(|t| hits::chunk_starts(&t.body)).collect();
     let inputs: Vec<postings::DocInput<'_>> = texts
@@ -136,6 +138,7 @@ pub fn build(
         .collect();
     let mut observations = lexicon::Observations::default();
     let postings = postings::build(&inputs, analyzer, &mut observations);
+    phases.mark("postings");
     let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
     let lexicon = lexicon::build(observations, &phrases, analyzer);
     let synonym_table: Vec<Vec<Vec<String>>> = analyzer
@@ -145,6 +148,7 @@ pub fn build(
         .map(|(_, alternatives)| alternatives.to_vec())
         .collect();
     let lexicon_shards = lexicon::shards(&lexicon, &synonym_table);
+    phases.mark("lexicon");
     for (i, shard) in lexicon_shards.iter().enumerate() {
         let parts = [
             Part::json(&shard.entries),
@@ -154,6 +158,7 @@ pub fn build(
         emit(sink, &format!("l/{i}"), &parts)?;
     }
     let term_shards = shards::term_files(&postings, sink)?;
+    phases.mark("term files");
     for f in [postings::BODY, postings::NGRAM] {
         emit(
             sink,
@@ -173,12 +178,14 @@ pub fn build(
     for n in &numbers {
         emit(sink, &format!("n/{}", n.name), &[Part::Bytes(&n.bytes)])?;
     }
+    phases.mark("facets");
     collection.cases.par_iter().enumerate().try_for_each(|(doc, case)| {
         for (path, bytes) in hits::hit_files(doc, case, &texts[doc].body, &starts[doc]) {
             sink(&path, &bytes)?;
         }
         Ok(())
     })?;
+    phases.mark("hit files");
     for (path, bytes) in hits::row_files(&collection.cases, &collection.settings.base_url) {
         sink(&path, &bytes)?;
     }
@@ -192,5 +199,8 @@ pub fn build(
         hit_block: hits::HIT_BLOCK,
         row_block: hits::ROW_BLOCK,
     });
-    emit(sink, "meta", &[Part::Json(meta)])
+    emit(sink, "meta", &[Part::Json(meta)])?;
+    phases.mark("rows, meta");
+    phases.report("search data");
+    Ok(())
 }
