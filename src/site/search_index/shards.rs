@@ -4,18 +4,19 @@
 //! of their own (`p/<n>.js`) that a query loads only when it needs them
 //! (a phrase needs the frequencies of its words, not their postings).
 //!
-//! Shard layout (base64 bytes, keys as a separate JSON array, same order):
+//! Shard layout (bytes as text, keys as a separate JSON array, same order):
 //! per key `field mask`, per field `df` (for a pair also the dfs of its two
 //! terms, so a phrase needs only pair records), then `0` and per field
 //! `length, list` ([`super::lists`]) — or `n + 1` for external file
-//! `p/<n>.js`, which holds per field `length, list`.
+//! `p/<n>.js`, which holds per field `length, list`. Keys with identical
+//! lists share one external file.
 
 use rayon::prelude::*;
 
 use super::Sink;
 use super::encode::{Part, fnv1a, push_varint, script};
 use super::lists::encode;
-use super::postings::{BODY, FastMap, Postings};
+use super::postings::{BODY, FastMap, FxHasher, Postings};
 use crate::site::output::OutputError;
 
 /// Postings larger than this (bytes, all fields) get a file of their own.
@@ -63,8 +64,7 @@ fn pair_terms(key: &str) -> Option<(String, String)> {
 
 /// Writes the shard files and external postings files; returns the number
 /// of shards. Shards are encoded and written in parallel; external files
-/// are numbered in key order within shard order first, so the output does
-/// not depend on scheduling.
+/// are numbered as [`ExternalFiles::assign`] says.
 pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputError> {
     let docs = postings.num_docs;
     let encoded: Vec<Vec<Vec<u8>>> = postings
@@ -94,25 +94,69 @@ pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputErr
     for (i, key) in postings.keys.iter().enumerate() {
         shards[shard_of(key, count) as usize].push(i);
     }
-    let mut first_external = Vec::with_capacity(shards.len());
-    let mut external = 0u64;
-    for members in &mut shards {
-        members.sort_by(|&a, &b| postings.keys[a].cmp(&postings.keys[b]));
-        first_external.push(external);
-        external += members.iter().filter(|&&i| size(i) > EXTERNAL_BYTES).count() as u64;
-    }
+    let files = ExternalFiles::assign(&shards, &encoded, |i| size(i) > EXTERNAL_BYTES);
+    files.holders.par_iter().enumerate().try_for_each(|(n, &i)| {
+        let mut body = Vec::new();
+        push_lists(&mut body, encoded[i].iter().map(Vec::as_slice));
+        let name = format!("p/{n}");
+        sink(&format!("{name}.js"), &script(&name, &[Part::Bytes(&body)]))
+    })?;
     let shard = ShardWriter {
         postings,
         encoded: &encoded,
         index: &index,
+        external: &files.number,
         sink,
     };
     shards
         .par_iter()
-        .zip(first_external)
         .enumerate()
-        .try_for_each(|(n, (members, first))| shard.write(n, members, first))?;
+        .try_for_each(|(n, members)| shard.write(n, members))?;
     Ok(count)
+}
+
+/// The external postings files: one per distinct content. Keys whose
+/// lists are all identical share a file (a word the dictionary splits, such
+/// as マイ|ナンバ|カード, gives its parts and their pairs the same
+/// postings), so a query needing several of them loads the bytes once.
+struct ExternalFiles {
+    /// The file number of each key with external postings.
+    number: FastMap<usize, u64>,
+    /// For each file, the key whose lists it holds.
+    holders: Vec<usize>,
+}
+
+impl ExternalFiles {
+    /// Numbers the files in key order within shard order, so the output
+    /// does not depend on scheduling.
+    fn assign(shards: &[Vec<usize>], encoded: &[Vec<Vec<u8>>], external: impl Fn(usize) -> bool) -> ExternalFiles {
+        let mut files = ExternalFiles {
+            number: FastMap::default(),
+            holders: Vec::new(),
+        };
+        let mut by_content: FastMap<u64, Vec<u64>> = FastMap::default();
+        for &i in shards.iter().flatten().filter(|&&i| external(i)) {
+            let same = by_content.entry(content_hash(&encoded[i])).or_default();
+            let n = match same.iter().find(|&&n| encoded[files.holders[n as usize]] == encoded[i]) {
+                Some(&n) => n,
+                None => {
+                    let n = files.holders.len() as u64;
+                    files.holders.push(i);
+                    same.push(n);
+                    n
+                }
+            };
+            files.number.insert(i, n);
+        }
+        files
+    }
+}
+
+fn content_hash(lists: &[Vec<u8>]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = FxHasher::default();
+    lists.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What writing one shard needs to see of the whole.
@@ -120,6 +164,8 @@ struct ShardWriter<'a, 'b> {
     postings: &'a Postings,
     encoded: &'a [Vec<Vec<u8>>],
     index: &'a FastMap<&'a str, usize>,
+    /// The external file number of each key that has one.
+    external: &'a FastMap<usize, u64>,
     sink: &'a Sink<'b>,
 }
 
@@ -131,9 +177,8 @@ impl ShardWriter<'_, '_> {
             .map_or(0, |(_, p)| u64::from(p.df))
     }
 
-    /// Writes shard `shard` (keys `members`, sorted) and its external
-    /// postings files, numbered from `external`.
-    fn write(&self, shard: usize, members: &[usize], mut external: u64) -> Result<(), OutputError> {
+    /// Writes shard `shard` (keys `members`, sorted).
+    fn write(&self, shard: usize, members: &[usize]) -> Result<(), OutputError> {
         let mut bytes = Vec::new();
         for &i in members {
             let record = &self.postings.records[i];
@@ -146,17 +191,12 @@ impl ShardWriter<'_, '_> {
                     push_varint(&mut bytes, self.df(b, *field));
                 }
             }
-            let lists = self.encoded[i].iter().map(Vec::as_slice);
-            if lists_size(&self.encoded[i]) > EXTERNAL_BYTES {
-                push_varint(&mut bytes, external + 1);
-                let mut body = Vec::new();
-                push_lists(&mut body, lists);
-                let name = format!("p/{external}");
-                (self.sink)(&format!("{name}.js"), &script(&name, &[Part::Bytes(&body)]))?;
-                external += 1;
-            } else {
-                bytes.push(0);
-                push_lists(&mut bytes, lists);
+            match self.external.get(&i) {
+                Some(&n) => push_varint(&mut bytes, n + 1),
+                None => {
+                    bytes.push(0);
+                    push_lists(&mut bytes, self.encoded[i].iter().map(Vec::as_slice));
+                }
             }
         }
         let keys: Vec<&str> = members.iter().map(|&i| self.postings.keys[i].as_str()).collect();
