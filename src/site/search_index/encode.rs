@@ -1,11 +1,12 @@
-//! Byte-level encoding of the browser index: varints, bit packing, base64,
+//! Byte-level encoding of the browser index: varints, bit packing, bytes
+//! as text ([`text13`]),
 //! the key hash, and the script wrapper every data file uses.
 //!
 //! Every data file is a script calling `jireiSearchData(name, ...parts)`:
 //! pages opened from `file://` cannot `fetch()`, but they can inject
-//! `<script src>`. Numbers travel as base64 of bytes (varints, bit-packed
-//! columns); strings travel as JSON string arrays (UTF-8 is denser than
-//! base64 of UTF-8). The JS side (`themes/default/static/search-engine.js`)
+//! `<script src>`. Numbers travel as bytes (varints, bit-packed columns)
+//! written as text; strings travel as JSON string arrays (UTF-8 is denser
+//! than any encoding of UTF-8 bytes). The JS side (`themes/default/static/search-engine.js`)
 //! decodes exactly these formats.
 
 use serde::Serialize;
@@ -62,26 +63,45 @@ pub fn bit_width(max: u64) -> u32 {
     64 - max.leading_zeros()
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The 91 characters of [`text13`]: printable ASCII without the space,
+/// `"`, `\\` and `<` (nothing to escape in a JS string, nothing an HTML
+/// parser could take for a tag), in code order.
+pub const ALPHABET: &[u8; 91] =
+    b"!#$%&'()*+,-./0123456789:;=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 
-/// Standard base64 with padding (what `atob` decodes).
+/// Bytes as text for a JS string: 13 bits (least significant first) per
+/// two characters of [`ALPHABET`] (`v % 91`, then `v / 91`), and a last
+/// group of up to 6 bits as one character. 1.23 characters per byte where
+/// base64 needs 1.33: the data of a first search is mostly these strings.
+/// The decoder takes `⌊bits / 8⌋` bytes, which the last group's size makes
+/// exact.
 ///
 /// ```
-/// # use jirei::site::search_index::encode::base64;
-/// assert_eq!(base64(b"jirei"), "amlyZWk=");
+/// # use jirei::site::search_index::encode::text13;
+/// assert_eq!(text13(b""), "");
+/// assert_eq!(text13(&[1]), "#!");
+/// assert_eq!(text13(&[0xff, 0x1f]), "#~!"); // 8191 = 1 + 90·91, then 3 zero bits
 /// ```
-pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
+pub fn text13(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 5 / 4 + 2);
+    let push = |out: &mut String, v: u32| out.push(ALPHABET[v as usize] as char);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc |= u32::from(b) << bits;
+        bits += 8;
+        if bits >= 13 {
+            let v = acc & 0x1FFF;
+            push(&mut out, v % 91);
+            push(&mut out, v / 91);
+            acc >>= 13;
+            bits -= 13;
         }
+    }
+    if bits > 6 {
+        push(&mut out, acc % 91);
+        push(&mut out, acc / 91);
+    } else if bits > 0 {
+        push(&mut out, acc);
     }
     out
 }
@@ -104,7 +124,7 @@ pub fn fnv1a(text: &str) -> u32 {
 
 /// One argument of a data script.
 pub enum Part<'a> {
-    /// Bytes, sent as a base64 string.
+    /// Bytes, sent as a [`text13`] string.
     Bytes(&'a [u8]),
     /// Any JSON value (string arrays, the metadata object).
     Json(serde_json::Value),
@@ -124,7 +144,7 @@ pub fn script(name: &str, parts: &[Part<'_>]) -> Vec<u8> {
         match part {
             Part::Bytes(bytes) => {
                 out.push('"');
-                out.push_str(&base64(bytes));
+                out.push_str(&text13(bytes));
                 out.push('"');
             }
             Part::Json(value) => out.push_str(&json_for_script(value)),
@@ -162,15 +182,50 @@ mod tests {
         let s = script("x", &[Part::json(&["</script>"]), Part::Bytes(&[1, 2])]);
         assert_eq!(
             String::from_utf8(s).unwrap(),
-            "jireiSearchData(\"x\",[\"\\u003c/script>\"],\"AQI=\");\n"
+            "jireiSearchData(\"x\",[\"\\u003c/script>\"],\"^'!\");\n"
         );
     }
 
+    /// The JS decoder's rule, in Rust: `⌊bits / 8⌋` bytes from the groups.
+    fn decode(text: &str) -> Vec<u8> {
+        let digits: Vec<u32> = text
+            .bytes()
+            .map(|c| ALPHABET.iter().position(|&a| a == c).expect("alphabet") as u32)
+            .collect();
+        let bits = digits.len() / 2 * 13 + digits.len() % 2 * 6;
+        let (mut out, mut acc, mut held) = (Vec::new(), 0u64, 0u32);
+        for group in digits.chunks(2) {
+            let (v, width) = match group {
+                [a, b] => (a + b * 91, 13),
+                [a] => (*a, 6),
+                _ => unreachable!(),
+            };
+            acc |= u64::from(v) << held;
+            held += width;
+            while held >= 8 && out.len() < bits / 8 {
+                out.push(acc as u8);
+                acc >>= 8;
+                held -= 8;
+            }
+        }
+        out
+    }
+
     #[test]
-    fn base64_pads_like_atob_expects() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"a"), "YQ==");
-        assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(base64(b"abc"), "YWJj");
+    fn text13_reads_back_every_length_and_value() {
+        assert_eq!(ALPHABET.len(), 91);
+        assert!(!ALPHABET.iter().any(|c| b" \"\\<".contains(c)));
+        for len in 0..40usize {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 73 + len * 29) as u8 ^ 0xA5).collect();
+            assert_eq!(decode(&text13(&bytes)), bytes, "length {len}");
+            let ones = vec![0xFF; len];
+            assert_eq!(decode(&text13(&ones)), ones, "ones, length {len}");
+        }
+    }
+
+    #[test]
+    fn text13_is_smaller_than_base64() {
+        let bytes = vec![0x5A; 3000];
+        assert!(text13(&bytes).len() < 3000 * 5 / 4, "{}", text13(&bytes).len());
     }
 }

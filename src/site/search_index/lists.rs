@@ -7,10 +7,12 @@
 //! 1. the documents: header 255 = a bitmap of all N documents; otherwise
 //!    the header is `k` and each gap (the first document, then
 //!    `doc − previous − 1`) is Rice-coded with parameter `k`;
-//! 2. each term frequency, Elias-gamma coded;
+//! 2. the term frequencies: one bit, 1 when every one is 1 (so nearly
+//!    always outside the body); else 0 and each one Elias-gamma coded;
 //! 3. the fieldnorm ids, unless the list takes them from its field's
 //!    column (body and n-gram lists with `df · 16 ≥ N`, see [`column`]):
-//!    a 4-bit width, then each id in that many bits;
+//!    the smallest id in 8 bits, a 4-bit width, then each id minus the
+//!    smallest in that many bits;
 //! 4. in body lists of words and word pairs, unless long (`df > 256` and
 //!    `df · 16 ≥ N`: common words are no help in choosing the snippet),
 //!    each first snippet chunk plus one, gamma-coded.
@@ -139,14 +141,21 @@ pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool) -> Vec
         }
         k as u8
     };
-    for p in &postings {
-        gamma(&mut bits, u64::from(p.tf.max(1)));
+    let all_once = postings.iter().all(|p| p.tf <= 1);
+    bits.push(u64::from(all_once), 1);
+    if !all_once {
+        for p in &postings {
+            gamma(&mut bits, u64::from(p.tf.max(1)));
+        }
     }
     if !uses_column(field, df, docs) {
-        let width = bit_width(u64::from(postings.iter().map(|p| p.fieldnorm).max().unwrap_or(0)));
+        let low = postings.iter().map(|p| p.fieldnorm).min().unwrap_or(0);
+        let high = postings.iter().map(|p| p.fieldnorm).max().unwrap_or(0);
+        let width = bit_width(u64::from(high - low));
+        bits.push(u64::from(low), 8);
         bits.push(u64::from(width), 4);
         for p in &postings {
-            bits.push(u64::from(p.fieldnorm), width);
+            bits.push(u64::from(p.fieldnorm - low), width);
         }
     }
     if chunks && has_chunks(df, docs) {
@@ -179,13 +188,14 @@ mod tests {
         // Gaps 3 and 36: Rice k = 3 beats the 100-bit bitmap.
         let e = encode(&raw(&[(3, 1, 9), (40, 2, 7)]), 0, 2, 100, false);
         assert_eq!(e[0], 3, "Rice parameter");
-        // 3 → 0|011, 36 → 11110|100, tf 1 → 0, tf 2 → 10|0, width 4 → 0100, 9 → 1001, 7 → 0111.
+        // 3 → 0|011, 36 → 11110|100, not all tf 1 → 0, tf 1 → 0, tf 2 → 10|0,
+        // smallest 7 → 11100000, width 2 → 0100, 9 − 7 → 01, 7 − 7 → 00.
         let bits: String = e[1..]
             .iter()
             .map(|b| format!("{b:08b}").chars().rev().collect::<String>())
             .collect();
         assert!(
-            bits.starts_with(&["0110", "11110001", "0", "100", "0010", "1001", "1110"].concat()),
+            bits.starts_with(&["0110", "11110001", "0", "0", "100", "11100000", "0100", "01", "00"].concat()),
             "{bits}"
         );
     }
@@ -194,8 +204,8 @@ mod tests {
     fn long_lists_are_bitmaps() {
         let e = encode(&raw(&[(0, 1, 9), (2, 1, 9), (5, 1, 9)]), BODY, 3, 6, false);
         assert_eq!(e[0], 255);
-        // bitmap 101001, tf 0 0 0, fieldnorms from the column.
-        assert_eq!(&e[1..], [0b0010_0101, 0]);
+        // bitmap 101001, every tf 1, fieldnorms from the column.
+        assert_eq!(&e[1..], [0b0110_0101]);
     }
 
     #[test]

@@ -183,9 +183,18 @@
   }
 
   /* ---- decoding ---- */
-  function bytes(b64) {
-    var bin = atob(b64), out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  /* Bytes from text (src/site/search_index/encode.rs, text13): two
+   * characters carry 13 bits (v % 91, v / 91), a last lone one 6. */
+  var DIGIT = new Int8Array(128);
+  '!#$%&\'()*+,-./0123456789:;=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~'.split('').forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
+  function bytes(text) {
+    var n = text.length, out = new Uint8Array(Math.floor((Math.floor(n / 2) * 13 + (n & 1) * 6) / 8));
+    var acc = 0, held = 0, o = 0;
+    for (var i = 0; i < n; i += 2) {
+      if (i + 1 < n) { acc |= (DIGIT[text.charCodeAt(i)] + DIGIT[text.charCodeAt(i + 1)] * 91) << held; held += 13; }
+      else { acc |= DIGIT[text.charCodeAt(i)] << held; held += 6; }
+      while (held >= 8 && o < out.length) { out[o++] = acc & 255; acc >>>= 8; held -= 8; }
+    }
     return out;
   }
   function Reader(buf, at) { this.buf = buf; this.at = at || 0; }
@@ -225,9 +234,10 @@
     var k = buf[0], r = new Bits(buf, 1), out = [], d;
     if (k === 255) { for (d = 0; d < docs; d++) if (r.one()) out.push({ doc: d }); }
     else for (d = -1; out.length < df;) { d += r.unary() * Math.pow(2, k) + r.read(k) + 1; out.push({ doc: d }); }
-    out.forEach(function (p) { p.tf = r.gamma(); p.chunk = 0; });
+    var once = r.one();
+    out.forEach(function (p) { p.tf = once ? 1 : r.gamma(); p.chunk = 0; });
     if (usesColumn(fld, df, docs)) out.forEach(function (p) { p.norm = norms[p.doc]; });
-    else { var w = r.read(4); out.forEach(function (p) { p.norm = r.read(w); }); }
+    else { var low = r.read(8), w = r.read(4); out.forEach(function (p) { p.norm = low + r.read(w); }); }
     if (chunks && hasChunks(df, docs)) out.forEach(function (p) { p.chunk = r.gamma() - 1; });
     return out;
   }
