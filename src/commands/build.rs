@@ -73,7 +73,10 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         Err(e) => return report_failure(cli, e),
     };
     print_summary(&report, &corpus.diagnostics, started);
-    refresh_index(cli, corpus.cases, args.drafts)
+    // The replaced output is removed in the background meanwhile.
+    let code = refresh_index(cli, corpus.cases, args.drafts);
+    drop(report.replaced);
+    code
 }
 
 /// Brings the search index used by `jirei search` up to date with the

@@ -86,7 +86,7 @@ impl BuildOptions {
 }
 
 /// What a successful build wrote.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BuildReport {
     pub out: PathBuf,
     /// Published cases (drafts included with `--drafts`).
@@ -97,6 +97,9 @@ pub struct BuildReport {
     pub pages: usize,
     /// Whether `sitemap.xml` was written (only with an absolute base URL).
     pub sitemap: bool,
+    /// The removal of the output this build replaced, still running: keep
+    /// the report while doing other work (the search index), drop it to wait.
+    pub replaced: output::Removal,
 }
 
 /// Why a build failed. The previous output is untouched in every case.
@@ -167,7 +170,7 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     if let Some(xml) = &sitemap {
         staging.write(Path::new("sitemap.xml"), xml)?;
     }
-    let out = staging.commit()?;
+    let (out, replaced) = staging.commit()?;
     phases.mark("commit");
     phases.report("build");
     Ok(BuildReport {
@@ -176,6 +179,7 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         drafts_skipped: cases.len() - collection.cases.len(),
         pages: pages.len(),
         sitemap: sitemap.is_some(),
+        replaced,
     })
 }
 
