@@ -104,8 +104,73 @@ pub struct Postings {
 #[derive(Default)]
 struct DocField {
     num_tokens: u32,
-    /// Per distinct key: key, its hash, tf, first chunk.
-    keys: Vec<(String, u64, u32, u32)>,
+    /// The distinct keys, one after the other.
+    text: String,
+    /// Per distinct key, grouped by merge partition once [`DocField::group`]
+    /// has run.
+    keys: Vec<DocKey>,
+    /// Where each partition's keys start in `keys` (and where the last ends).
+    partitions: [u32; PARTITIONS + 1],
+}
+
+/// A distinct key of a [`DocField`].
+struct DocKey {
+    /// Byte range of the key in [`DocField::text`].
+    start: u32,
+    end: u32,
+    hash: u64,
+    tf: u32,
+    /// The snippet chunk the key first occurs in.
+    chunk: u32,
+}
+
+impl DocField {
+    fn key(&self, k: &DocKey) -> &str {
+        &self.text[k.start as usize..k.end as usize]
+    }
+
+    /// Counts `key` (hash `hash`) once more, first seen in `chunk`; `seen`
+    /// maps key hashes to slots in `keys`.
+    fn count(&mut self, seen: &mut FastMap<u64, u32>, key: &str, hash: u64, chunk: u32) {
+        let slot = match seen.get(&hash) {
+            Some(&slot) if self.key(&self.keys[slot as usize]) == key => Some(slot as usize),
+            // Two keys with one hash (rare): look the key up the long way.
+            Some(_) => self.keys.iter().position(|k| self.key(k) == key),
+            None => None,
+        };
+        match slot {
+            Some(slot) => self.keys[slot].tf += 1,
+            None => {
+                seen.entry(hash).or_insert(self.keys.len() as u32);
+                let start = self.text.len() as u32;
+                self.text.push_str(key);
+                self.keys.push(DocKey {
+                    start,
+                    end: self.text.len() as u32,
+                    hash,
+                    tf: 1,
+                    chunk,
+                });
+            }
+        }
+    }
+
+    /// Groups the keys by merge partition (each partition then reads only
+    /// its own), keeping their order within a partition.
+    fn group(&mut self) {
+        self.keys.sort_by_key(|k| partition_of(k.hash));
+        let mut at = 0;
+        for p in 0..PARTITIONS {
+            self.partitions[p] = at as u32;
+            at += self.keys[at..].iter().take_while(|k| partition_of(k.hash) == p).count();
+        }
+        self.partitions[PARTITIONS] = at as u32;
+    }
+
+    /// The keys of partition `p`.
+    fn partition(&self, p: usize) -> &[DocKey] {
+        &self.keys[self.partitions[p] as usize..self.partitions[p + 1] as usize]
+    }
 }
 
 /// The texts of one document to analyse, with its body chunk starts.
@@ -163,7 +228,10 @@ fn partition_of(hash: u64) -> usize {
 /// The keys of one partition, in order of first appearance.
 #[derive(Default)]
 struct Partition {
-    index: FastMap<String, u32>,
+    /// Key hash → id; keys whose hash another key took first are in
+    /// `collided` instead.
+    index: FastMap<u64, u32>,
+    collided: FastMap<String, u32>,
     keys: Vec<String>,
     records: Vec<Record>,
 }
@@ -175,26 +243,31 @@ impl Partition {
         for (i, (fields, norms)) in batch.iter().enumerate() {
             let doc = first_doc + i as u32;
             for (f, field) in fields.iter().enumerate() {
-                for (key, hash, tf, chunk) in &field.keys {
-                    if partition_of(*hash) == p {
-                        self.add(key, f, doc, *tf, *chunk, norms[f]);
-                    }
+                for k in field.partition(p) {
+                    self.add(field.key(k), k.hash, f, doc, k.tf, k.chunk, norms[f]);
                 }
             }
         }
     }
 
-    fn add(&mut self, key: &str, f: usize, doc: u32, tf: u32, chunk: u32, fieldnorm: u8) {
-        let id = match self.index.get(key) {
-            Some(&id) => id,
-            None => {
-                let id = self.keys.len() as u32;
-                self.index.insert(key.to_string(), id);
-                self.keys.push(key.to_string());
-                self.records.push(Record::default());
-                id
-            }
+    /// The id of `key`, added if new.
+    fn id(&mut self, key: &str, hash: u64) -> u32 {
+        let next = self.keys.len() as u32;
+        let id = match self.index.get(&hash) {
+            Some(&id) if self.keys[id as usize] == key => return id,
+            Some(_) => *self.collided.entry(key.to_string()).or_insert(next),
+            None => *self.index.entry(hash).or_insert(next),
         };
+        if id == next {
+            self.keys.push(key.to_string());
+            self.records.push(Record::default());
+        }
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(&mut self, key: &str, hash: u64, f: usize, doc: u32, tf: u32, chunk: u32, fieldnorm: u8) {
+        let id = self.id(key, hash);
         let record = &mut self.records[id as usize];
         let slot = match record.fields.iter().position(|(g, _)| *g as usize == f) {
             Some(slot) => slot,
@@ -266,16 +339,10 @@ fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> ([DocField; 7], Vec<Obser
 /// positions them: each value starts one after the end of the previous.
 fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]) -> DocField {
     let mut out = DocField::default();
-    let mut seen: FastMap<String, usize> = FastMap::default();
+    let mut seen: FastMap<u64, u32> = FastMap::default();
     let mut offset = 0u32;
     let mut key = String::new();
-    let mut add = |out: &mut DocField, key: &str, chunk: u32| match seen.get(key) {
-        Some(&slot) => out.keys[slot].2 += 1,
-        None => {
-            seen.insert(key.to_string(), out.keys.len());
-            out.keys.push((key.to_string(), key_hash(key), 1, chunk));
-        }
-    };
+    let mut add = |out: &mut DocField, key: &str, chunk: u32| out.count(&mut seen, key, key_hash(key), chunk);
     for value in values {
         let mut end = offset;
         let mut previous: Option<(&str, u32, u32)> = None;
@@ -300,6 +367,7 @@ fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]
         }
         offset = end + 1;
     }
+    out.group();
     out
 }
 
