@@ -28,27 +28,54 @@ pub fn push_varint(out: &mut Vec<u8>, mut value: u64) {
 }
 
 /// Packs unsigned values of a fixed bit width, least significant bit first.
+///
+/// ```
+/// # use jirei::site::search_index::encode::BitWriter;
+/// let mut bits = BitWriter::default();
+/// bits.push(0b101, 3);
+/// bits.push(u64::MAX, 64);
+/// bits.push(0, 2);
+/// assert_eq!(bits.into_bytes(), [0xFD, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x07]);
+/// ```
 #[derive(Debug, Default)]
 pub struct BitWriter {
     bytes: Vec<u8>,
-    bits: usize,
+    /// Bits not yet in `bytes`, the oldest lowest; fewer than 64.
+    acc: u64,
+    held: u32,
 }
 
 impl BitWriter {
+    /// Appends the low `width` bits of `value` (`width` ≤ 64).
     pub fn push(&mut self, value: u64, width: u32) {
-        for bit in 0..width {
-            if self.bits.is_multiple_of(8) {
-                self.bytes.push(0);
-            }
-            if (value >> bit) & 1 == 1 {
-                let last = self.bytes.len() - 1;
-                self.bytes[last] |= 1 << (self.bits % 8);
-            }
-            self.bits += 1;
+        if width == 0 {
+            return;
+        }
+        let value = if width >= 64 { value } else { value & ((1 << width) - 1) };
+        self.acc |= value << self.held;
+        let total = self.held + width;
+        if total >= 64 {
+            self.bytes.extend_from_slice(&self.acc.to_le_bytes());
+            let taken = 64 - self.held;
+            self.acc = if taken >= 64 { 0 } else { value >> taken };
+            self.held = total - 64;
+        } else {
+            self.held = total;
         }
     }
 
-    pub fn into_bytes(self) -> Vec<u8> {
+    /// Appends `n` one bits.
+    pub fn ones(&mut self, mut n: u64) {
+        while n >= 64 {
+            self.push(u64::MAX, 64);
+            n -= 64;
+        }
+        self.push(u64::MAX, n as u32);
+    }
+
+    pub fn into_bytes(mut self) -> Vec<u8> {
+        let tail = self.held.div_ceil(8) as usize;
+        self.bytes.extend_from_slice(&self.acc.to_le_bytes()[..tail]);
         self.bytes
     }
 }

@@ -74,9 +74,7 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
 }
 
 fn unary(bits: &mut BitWriter, n: u64) {
-    for _ in 0..n {
-        bits.push(1, 1);
-    }
+    bits.ones(n);
     bits.push(0, 1);
 }
 
@@ -92,21 +90,40 @@ fn rice(bits: &mut BitWriter, g: u64, k: u32) {
 }
 
 /// The gaps of the documents: the first document, then `doc − previous − 1`.
-fn gaps(postings: &[Raw]) -> impl Iterator<Item = u64> + '_ {
+fn gaps(postings: &[Raw]) -> Vec<u64> {
     let mut previous: Option<u32> = None;
-    postings.iter().map(move |p| {
-        let gap = previous.map_or(p.doc, |q| p.doc - q - 1);
-        previous = Some(p.doc);
-        u64::from(gap)
-    })
+    postings
+        .iter()
+        .map(|p| {
+            let gap = previous.map_or(p.doc, |q| p.doc - q - 1);
+            previous = Some(p.doc);
+            u64::from(gap)
+        })
+        .collect()
 }
 
-/// The Rice parameter that codes `gaps` in the fewest bits, and that count.
-fn best_rice(postings: &[Raw]) -> (u32, u64) {
+/// The Rice parameter that codes `gaps` in the fewest bits (the smallest
+/// such), and that count.
+fn best_rice(gaps: &[u64]) -> (u32, u64) {
+    let n = gaps.len() as u64;
     (0..24)
-        .map(|k| (k, gaps(postings).map(|g| (g >> k) + 1 + u64::from(k)).sum::<u64>()))
+        .map(|k| (k, gaps.iter().map(|g| g >> k).sum::<u64>() + n * (1 + u64::from(k))))
         .min_by_key(|&(_, bits)| bits)
         .unwrap_or((0, 0))
+}
+
+/// The documents as a bitmap of `docs` bits.
+fn bitmap(bits: &mut BitWriter, postings: &[Raw], docs: u32) {
+    let mut words = vec![0u64; (docs as usize).div_ceil(64)];
+    for p in postings {
+        words[p.doc as usize / 64] |= 1 << (p.doc % 64);
+    }
+    let mut left = docs;
+    for word in words {
+        let width = left.min(64);
+        bits.push(word, width);
+        left -= width;
+    }
 }
 
 /// Re-encodes an intermediate list (`doc delta, tf, fieldnorm, [chunk]`
@@ -128,15 +145,13 @@ pub fn encode(raw: &[u8], field: usize, df: u32, docs: u32, chunks: bool) -> Vec
         });
     }
     let mut bits = BitWriter::default();
-    let (k, rice_bits) = best_rice(&postings);
+    let gaps = gaps(&postings);
+    let (k, rice_bits) = best_rice(&gaps);
     let header = if u64::from(docs) <= rice_bits {
-        for d in 0..docs {
-            let present = postings.binary_search_by_key(&d, |p| p.doc).is_ok();
-            bits.push(u64::from(present), 1);
-        }
+        bitmap(&mut bits, &postings, docs);
         255
     } else {
-        for g in gaps(&postings) {
+        for &g in &gaps {
             rice(&mut bits, g, k);
         }
         k as u8
