@@ -11,9 +11,13 @@
 //! category, tag or vendor can reach but a similar size alone cannot. Ties
 //! go to the smaller id.
 //!
-//! Only cases sharing a category, tag or vendor are scored: for each case
-//! the postings of its values are added up in a per-thread score array, so
-//! 10,000 cases cost about as much as reading their postings once.
+//! Only cases sharing a category, tag or vendor are scored, and a case's
+//! lists of such cases are read shortest first: once five candidates score
+//! more than any case found only in the lists still unread could (their
+//! weights plus the largest size score), the rest are skipped. The common
+//! values (a category, a popular tag) have the longest lists, so at
+//! 100,000 cases most of them are never read, and the result is the same
+//! as scoring every pair.
 
 use std::collections::HashMap;
 
@@ -33,6 +37,8 @@ const TAG: u32 = 20;
 const VENDOR: u32 = 10;
 const BAND: u32 = 10;
 const SIZE: f64 = 20.0;
+/// The most [`size_score`] gives.
+const MAX_SIZE_SCORE: u32 = BAND + SIZE as u32;
 
 /// The values of one case that the score looks at, as small integers.
 #[derive(Debug, Clone)]
@@ -101,7 +107,7 @@ pub fn similar_cases(cases: &[&Case]) -> Vec<Vec<usize>> {
         .into_par_iter()
         .map_init(
             || Scratch {
-                scores: vec![0; cases.len()],
+                seen: vec![false; cases.len()],
                 touched: Vec::new(),
             },
             |scratch, i| postings.top_matches(&features, scratch, i),
@@ -117,9 +123,9 @@ struct Postings {
     vendors: Vec<Vec<usize>>,
 }
 
-/// Per-thread score accumulator; `touched` lists the non-zero entries.
+/// Per-thread marks of the candidates already scored; `touched` lists them.
 struct Scratch {
-    scores: Vec<u32>,
+    seen: Vec<bool>,
     touched: Vec<usize>,
 }
 
@@ -152,33 +158,69 @@ impl Postings {
 
     fn top_matches(&self, features: &[Features], scratch: &mut Scratch, i: usize) -> Vec<usize> {
         let f = &features[i];
-        let mut add = |list: &[usize], weight: u32| {
+        let mut lists: Vec<(&[usize], u32)> = vec![(&self.categories[f.category as usize], CATEGORY)];
+        if let Some(s) = f.section {
+            lists.push((&self.sections[s as usize], SECTION));
+        }
+        lists.extend(f.tags.iter().map(|&t| (self.tags[t as usize].as_slice(), TAG)));
+        lists.extend(f.vendors.iter().map(|&v| (self.vendors[v as usize].as_slice(), VENDOR)));
+        lists.sort_by_key(|(list, _)| list.len());
+        // The most a case found only in the lists not read yet can score.
+        let mut unread = lists.iter().map(|(_, w)| w).sum::<u32>() + MAX_SIZE_SCORE;
+        let mut best: Vec<(u32, usize)> = Vec::with_capacity(MAX_SIMILAR + 1);
+        for (list, weight) in lists {
+            if best.len() == MAX_SIMILAR && best[MAX_SIMILAR - 1].0 > unread {
+                break;
+            }
             for &j in list {
-                if j != i {
-                    if scratch.scores[j] == 0 {
-                        scratch.touched.push(j);
+                if j != i && !scratch.seen[j] {
+                    scratch.seen[j] = true;
+                    scratch.touched.push(j);
+                    let total = pair_score(f, &features[j]);
+                    if total >= MIN_SCORE {
+                        insert_best(&mut best, (total, j));
                     }
-                    scratch.scores[j] += weight;
                 }
             }
-        };
-        add(&self.categories[f.category as usize], CATEGORY);
-        if let Some(s) = f.section {
-            add(&self.sections[s as usize], SECTION);
+            unread -= weight;
         }
-        f.tags.iter().for_each(|&t| add(&self.tags[t as usize], TAG));
-        f.vendors.iter().for_each(|&v| add(&self.vendors[v as usize], VENDOR));
-        let mut best: Vec<(u32, usize)> = Vec::with_capacity(MAX_SIMILAR + 1);
-        for &j in &scratch.touched {
-            let total = scratch.scores[j] + size_score(f, &features[j]);
-            scratch.scores[j] = 0;
-            if total >= MIN_SCORE {
-                insert_best(&mut best, (total, j));
-            }
+        for j in scratch.touched.drain(..) {
+            scratch.seen[j] = false;
         }
-        scratch.touched.clear();
         best.into_iter().map(|(_, j)| j).collect()
     }
+}
+
+/// The score of `b` as a case similar to `a`.
+fn pair_score(a: &Features, b: &Features) -> u32 {
+    let mut total = 0;
+    if a.category == b.category {
+        total += CATEGORY;
+    }
+    // Section ids include their category (see `features`).
+    if a.section.is_some() && a.section == b.section {
+        total += SECTION;
+    }
+    total += TAG * shared(&a.tags, &b.tags);
+    total += VENDOR * shared(&a.vendors, &b.vendors);
+    total + size_score(a, b)
+}
+
+/// How many values two sorted, deduplicated lists share.
+fn shared(a: &[u32], b: &[u32]) -> u32 {
+    let (mut x, mut y, mut n) = (0, 0, 0);
+    while x < a.len() && y < b.len() {
+        match a[x].cmp(&b[y]) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Keeps the [`MAX_SIMILAR`] best (highest score, then lowest index).
@@ -216,8 +258,9 @@ mod tests {
         }
     }
 
-    /// The score computed pair by pair, to check the accumulator against.
-    fn pair_score(a: &Features, b: &Features) -> u32 {
+    /// The score computed pair by pair from its definition, to check the
+    /// pruned search against.
+    fn oracle_score(a: &Features, b: &Features) -> u32 {
         let mut total = 0;
         if a.category == b.category {
             total += CATEGORY;
@@ -228,6 +271,47 @@ mod tests {
         total += TAG * a.tags.iter().filter(|t| b.tags.contains(t)).count() as u32;
         total += VENDOR * a.vendors.iter().filter(|v| b.vendors.contains(v)).count() as u32;
         total + size_score(a, b)
+    }
+
+    fn expected_best(all: &[Features], i: usize) -> Vec<usize> {
+        let mut expected: Vec<(u32, usize)> = (0..all.len())
+            .filter(|&j| j != i)
+            .map(|j| (oracle_score(&all[i], &all[j]), j))
+            .filter(|(s, _)| *s >= MIN_SCORE)
+            .collect();
+        expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        expected.into_iter().take(MAX_SIMILAR).map(|(_, j)| j).collect()
+    }
+
+    #[test]
+    fn pruned_search_finds_what_scoring_every_pair_finds() {
+        // A collection where the category and one tag are common (long
+        // lists that pruning skips) and sizes and rarer tags vary.
+        let all: Vec<Features> = (0..400u32)
+            .map(|n| {
+                let tags: Vec<u32> = [0, 1 + n % 7, 10 + n % 23]
+                    .into_iter()
+                    .filter(|t| *t != 0 || n % 3 != 0)
+                    .collect();
+                let mut f = features(n % 2, Some(n % 5), &tags, Some(1_000 + u64::from(n * 7_919 % 400_000)));
+                f.vendors = vec![n % 41];
+                f.band = Some(n % 4);
+                f
+            })
+            .collect();
+        let postings = Postings::build(&all);
+        let mut scratch = Scratch {
+            seen: vec![false; all.len()],
+            touched: Vec::new(),
+        };
+        for i in 0..all.len() {
+            assert_eq!(
+                postings.top_matches(&all, &mut scratch, i),
+                expected_best(&all, i),
+                "case {i}"
+            );
+            assert!(scratch.seen.iter().all(|&s| !s), "scratch is reset");
+        }
     }
 
     #[test]
@@ -242,19 +326,16 @@ mod tests {
         ];
         let postings = Postings::build(&all);
         let mut scratch = Scratch {
-            scores: vec![0; all.len()],
+            seen: vec![false; all.len()],
             touched: Vec::new(),
         };
         for i in 0..all.len() {
-            let mut expected: Vec<(u32, usize)> = (0..all.len())
-                .filter(|&j| j != i)
-                .map(|j| (pair_score(&all[i], &all[j]), j))
-                .filter(|(s, _)| *s >= MIN_SCORE)
-                .collect();
-            expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let expected: Vec<usize> = expected.into_iter().take(MAX_SIMILAR).map(|(_, j)| j).collect();
-            assert_eq!(postings.top_matches(&all, &mut scratch, i), expected, "case {i}");
-            assert!(scratch.scores.iter().all(|&s| s == 0), "scratch is reset");
+            assert_eq!(
+                postings.top_matches(&all, &mut scratch, i),
+                expected_best(&all, i),
+                "case {i}"
+            );
+            assert!(scratch.seen.iter().all(|&s| !s), "scratch is reset");
         }
     }
 
