@@ -37,6 +37,9 @@ median_of_3() {
     "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")" "$rss"
 }
 
+cleanup() { for n in "${sizes[@]}"; do rm -rf "$out/corpus-$n"/cold-*; done; }
+trap cleanup EXIT
+
 row() { # label N seconds cpu kb
   printf '| %s | %s | %s s | %s s | %s MB |\n' "$1" "$2" "$3" "$4" "$(( $5 / 1024 ))"
 }
@@ -48,9 +51,16 @@ for n in "${sizes[@]}"; do
   [ -d "$dir/cases" ] || "$gen" --n "$n" --seed 1 --out "$dir" >/dev/null
   read -r s cpu kb < <(median_of_3 "$jirei" --root "$dir" check)
   row "jirei check" "$n" "$s" "$cpu" "$kb"
-  # A full build: site + search index from scratch each run.
+  # A full build: site + search index from scratch each run, into a new
+  # folder (removed only at the end: ext4 allocates inodes slowly for a
+  # while after many were freed, which would slow the next run).
+  read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --out \$(mktemp -d -u '$dir/cold-XXXXXX')")
+  row "jirei build (site + index, from scratch, new output folder)" "$n" "$s" "$cpu" "$kb"
+  # The same over the previous output, as a second `jirei build` runs:
+  # unchanged files are linked, not written again.
+  "$jirei" --root "$dir" build --out "$dir/public" >/dev/null 2>&1
   read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --out '$dir/public'")
-  row "jirei build (site + index, from scratch)" "$n" "$s" "$cpu" "$kb"
+  row "jirei build (site + index, from scratch, over the previous output)" "$n" "$s" "$cpu" "$kb"
   read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' index")
   row "jirei index (from scratch)" "$n" "$s" "$cpu" "$kb"
   bytes=$(find "$dir/cases" -name '*.md' -print0 | xargs -0 cat | wc -c)
