@@ -11,6 +11,7 @@ use super::model::{CaseSummary, CaseView};
 use super::similar::similar_cases;
 use crate::case::Case;
 use crate::config::Config;
+use crate::timing::Phases;
 
 /// How many cases the home page lists as newest.
 pub const NEWEST_ON_HOME: usize = 10;
@@ -109,8 +110,10 @@ impl Collection {
     /// derives everything from them. `cases` are sorted by id (as
     /// [`crate::corpus::load`] returns them).
     pub fn build(cases: &[Case], config: &Config, settings: Settings) -> Collection {
+        let mut phases = Phases::start();
         let published = published(cases, settings.drafts);
         let facets = Facets::build(&published, &config.bands);
+        phases.mark("facets");
         let (views, bodies): (Vec<CaseView>, Vec<String>) = published
             .par_iter()
             .map(|case| {
@@ -120,14 +123,19 @@ impl Collection {
                 )
             })
             .unzip();
+        phases.mark("views and bodies");
         let summaries: Vec<CaseSummary> = views.iter().map(CaseView::summary).collect();
+        phases.mark("summaries");
         let similar = similar_cases(&published);
+        phases.mark("similar");
         let default_order = default_order(&published);
         let mut default_rank = vec![0; published.len()];
         for (rank, &i) in default_order.iter().enumerate() {
             default_rank[i] = rank;
         }
         let newest = newest(&views);
+        phases.mark("orders");
+        phases.report("collection");
         Collection {
             settings,
             cases: views,
