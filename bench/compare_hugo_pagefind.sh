@@ -5,7 +5,7 @@
 #
 # Prerequisites (Debian):
 #   apt-get install -y hugo time       # Hugo from Debian (0.111 on bookworm), GNU /usr/bin/time
-#   npm ci --prefix bench              # Pagefind from npm into bench/node_modules (pinned by
+#   npm install --prefix bench         # Pagefind from npm into bench/node_modules (pinned by
 #                                      # bench/package-lock.json; run automatically if missing)
 #   Rust toolchain (cargo)             # for target/release/jirei and the corpus generator
 # Environment:
@@ -38,7 +38,7 @@ if [ -z "${JIREI:-}" ]; then
 fi
 [ -x "$JIREI" ] || { echo "not executable: JIREI=$JIREI" >&2; exit 2; }
 pagefind=$root/bench/node_modules/.bin/pagefind
-[ -x "$pagefind" ] || npm ci --prefix bench --no-audit --no-fund >&2
+[ -x "$pagefind" ] || npm install --prefix bench --no-audit --no-fund >&2
 out=$root/bench/out
 mkdir -p "$out"
 
