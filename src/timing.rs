@@ -1,5 +1,6 @@
 //! Phase timings, printed on stderr when `JIREI_TIMING` is set: where a
-//! build or a rebuild spends its time, for benchmarks and profiling.
+//! build or a rebuild spends its time and memory, for benchmarks and
+//! profiling.
 //!
 //! ```
 //! let mut phases = jirei::timing::Phases::start();
@@ -12,7 +13,9 @@ use std::time::{Duration, Instant};
 /// Durations of consecutive named phases.
 pub struct Phases {
     last: Instant,
-    marks: Vec<(&'static str, Duration)>,
+    /// Name, duration, and the process's resident memory at its end (MB,
+    /// where the system tells).
+    marks: Vec<(&'static str, Duration, Option<u64>)>,
 }
 
 impl Phases {
@@ -32,7 +35,7 @@ impl Phases {
     /// Ends the current phase, called `name`, and starts the next.
     pub fn mark(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.marks.push((name, now - self.last));
+        self.marks.push((name, now - self.last, resident_mb()));
         self.last = now;
     }
 
@@ -48,10 +51,23 @@ impl Phases {
         let parts: Vec<String> = self
             .marks
             .iter()
-            .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
+            .map(|(name, d, mb)| match mb {
+                Some(mb) => format!("{name} {:.1} ms ({mb} MB)", d.as_secs_f64() * 1000.0),
+                None => format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0),
+            })
             .collect();
         parts.join(", ")
     }
+}
+
+/// The resident memory of this process in MB (Linux: `VmRSS` in
+/// `/proc/self/status`), read only when timings are printed.
+fn resident_mb() -> Option<u64> {
+    std::env::var_os("JIREI_TIMING")?;
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 #[cfg(test)]
