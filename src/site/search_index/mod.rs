@@ -137,7 +137,7 @@ pub fn build(
         .map(|(texts, chunk_starts)| postings::DocInput { texts, chunk_starts })
         .collect();
     let mut observations = lexicon::Observations::default();
-    let postings = postings::build(&inputs, analyzer, &mut observations);
+    let mut postings = postings::build(&inputs, analyzer, &mut observations);
     phases.mark("postings");
     let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
     let lexicon = lexicon::build(observations, &phrases, analyzer);
@@ -157,7 +157,7 @@ pub fn build(
         ];
         emit(sink, &format!("l/{i}"), &parts)?;
     }
-    let term_shards = shards::term_files(&postings, sink)?;
+    let term_shards = shards::term_files(&mut postings, sink)?;
     phases.mark("term files");
     for f in [postings::BODY, postings::NGRAM] {
         emit(

@@ -72,6 +72,8 @@ const BATCH: usize = 64;
 pub struct FieldPostings {
     pub df: u32,
     next_doc: u32,
+    /// The intermediate form (see the module documentation), replaced by
+    /// the shipped one ([`super::lists`]) when the term files are written.
     pub bytes: Vec<u8>,
 }
 

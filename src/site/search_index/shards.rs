@@ -26,7 +26,7 @@ const SHARD_BYTES: usize = 500;
 
 /// The bytes the encoded lists of one key take in a shard (each with its
 /// length prefix, counted as 3 bytes).
-fn lists_size(lists: &[Vec<u8>]) -> usize {
+fn lists_size(lists: &[&[u8]]) -> usize {
     lists.iter().map(|e| e.len() + 3).sum()
 }
 
@@ -65,23 +65,26 @@ fn pair_terms(key: &str) -> Option<(String, String)> {
 /// Writes the shard files and external postings files; returns the number
 /// of shards. Shards are encoded and written in parallel; external files
 /// are numbered as [`ExternalFiles::assign`] says.
-pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputError> {
+pub fn term_files(postings: &mut Postings, sink: &Sink<'_>) -> Result<u32, OutputError> {
     let docs = postings.num_docs;
-    let encoded: Vec<Vec<Vec<u8>>> = postings
+    // Each list replaces its intermediate form as it is encoded, so the
+    // two are never all in memory at once.
+    postings
         .keys
         .par_iter()
-        .zip(&postings.records)
-        .map(|(key, record)| {
+        .zip(&mut postings.records)
+        .for_each(|(key, record)| {
             let kind = key.as_bytes()[0];
-            record
-                .fields
-                .iter()
-                .map(|(f, p)| {
-                    let chunks = matches!(kind, b'w' | b'x') && usize::from(*f) == BODY;
-                    encode(&p.bytes, usize::from(*f), p.df, docs, chunks)
-                })
-                .collect()
-        })
+            for (f, p) in &mut record.fields {
+                let chunks = matches!(kind, b'w' | b'x') && usize::from(*f) == BODY;
+                p.bytes = encode(&p.bytes, usize::from(*f), p.df, docs, chunks);
+            }
+        });
+    let postings: &Postings = postings;
+    let encoded: Vec<Vec<&[u8]>> = postings
+        .records
+        .iter()
+        .map(|r| r.fields.iter().map(|(_, p)| p.bytes.as_slice()).collect())
         .collect();
     let size = |i: usize| lists_size(&encoded[i]);
     let index: FastMap<&str, usize> = postings.keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
@@ -97,7 +100,7 @@ pub fn term_files(postings: &Postings, sink: &Sink<'_>) -> Result<u32, OutputErr
     let files = ExternalFiles::assign(&shards, &encoded, |i| size(i) > EXTERNAL_BYTES);
     files.holders.par_iter().enumerate().try_for_each(|(n, &i)| {
         let mut body = Vec::new();
-        push_lists(&mut body, encoded[i].iter().map(Vec::as_slice));
+        push_lists(&mut body, encoded[i].iter().copied());
         let name = format!("p/{n}");
         sink(&format!("{name}.js"), &script(&name, &[Part::Bytes(&body)]))
     })?;
@@ -129,7 +132,7 @@ struct ExternalFiles {
 impl ExternalFiles {
     /// Numbers the files in key order within shard order, so the output
     /// does not depend on scheduling.
-    fn assign(shards: &[Vec<usize>], encoded: &[Vec<Vec<u8>>], external: impl Fn(usize) -> bool) -> ExternalFiles {
+    fn assign(shards: &[Vec<usize>], encoded: &[Vec<&[u8]>], external: impl Fn(usize) -> bool) -> ExternalFiles {
         let mut files = ExternalFiles {
             number: FastMap::default(),
             holders: Vec::new(),
@@ -152,7 +155,7 @@ impl ExternalFiles {
     }
 }
 
-fn content_hash(lists: &[Vec<u8>]) -> u64 {
+fn content_hash(lists: &[&[u8]]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = FxHasher::default();
     lists.hash(&mut hasher);
@@ -162,7 +165,7 @@ fn content_hash(lists: &[Vec<u8>]) -> u64 {
 /// What writing one shard needs to see of the whole.
 struct ShardWriter<'a, 'b> {
     postings: &'a Postings,
-    encoded: &'a [Vec<Vec<u8>>],
+    encoded: &'a [Vec<&'a [u8]>],
     index: &'a FastMap<&'a str, usize>,
     /// The external file number of each key that has one.
     external: &'a FastMap<usize, u64>,
@@ -195,7 +198,7 @@ impl ShardWriter<'_, '_> {
                 Some(&n) => push_varint(&mut bytes, n + 1),
                 None => {
                     bytes.push(0);
-                    push_lists(&mut bytes, self.encoded[i].iter().map(Vec::as_slice));
+                    push_lists(&mut bytes, self.encoded[i].iter().copied());
                 }
             }
         }
