@@ -135,7 +135,7 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         diagnostic: Box::new(d),
         template_source: None,
     })?;
-    let collection = Collection::build(cases, config, settings);
+    let mut collection = Collection::build(cases, config, settings);
     phases.mark("collection");
     let contexts = ContextBuilder::new(&collection);
     let renderer = Renderer::new(&theme, contexts.globals()).map_err(|d| template_error(&theme, d))?;
@@ -149,6 +149,10 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         staging.write(&page.file, html.as_bytes()).map_err(BuildError::from)
     })?;
     phases.mark("pages");
+    // Only the pages show the rendered bodies: free them before the search
+    // data, the part of a build that needs the most memory.
+    drop(contexts);
+    collection.bodies = Vec::new();
     for asset in &theme.assets {
         let path = Path::new(theme::ASSETS_DIR).join(&asset.name);
         if search_index::SCRIPTS.contains(&asset.name.as_str()) {
