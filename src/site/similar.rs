@@ -283,6 +283,23 @@ mod tests {
         expected.into_iter().take(MAX_SIMILAR).map(|(_, j)| j).collect()
     }
 
+    /// Checks the search of every case against scoring every pair.
+    fn assert_same_as_every_pair(all: &[Features]) {
+        let postings = Postings::build(all);
+        let mut scratch = Scratch {
+            seen: vec![false; all.len()],
+            touched: Vec::new(),
+        };
+        for i in 0..all.len() {
+            assert_eq!(
+                postings.top_matches(all, &mut scratch, i),
+                expected_best(all, i),
+                "case {i}"
+            );
+            assert!(scratch.seen.iter().all(|&s| !s), "scratch is reset");
+        }
+    }
+
     #[test]
     fn pruned_search_finds_what_scoring_every_pair_finds() {
         // A collection where the category and one tag are common (long
@@ -299,19 +316,7 @@ mod tests {
                 f
             })
             .collect();
-        let postings = Postings::build(&all);
-        let mut scratch = Scratch {
-            seen: vec![false; all.len()],
-            touched: Vec::new(),
-        };
-        for i in 0..all.len() {
-            assert_eq!(
-                postings.top_matches(&all, &mut scratch, i),
-                expected_best(&all, i),
-                "case {i}"
-            );
-            assert!(scratch.seen.iter().all(|&s| !s), "scratch is reset");
-        }
+        assert_same_as_every_pair(&all);
     }
 
     #[test]
@@ -324,19 +329,7 @@ mod tests {
             features(1, None, &[], Some(12_000)),
             features(2, None, &[3], None),
         ];
-        let postings = Postings::build(&all);
-        let mut scratch = Scratch {
-            seen: vec![false; all.len()],
-            touched: Vec::new(),
-        };
-        for i in 0..all.len() {
-            assert_eq!(
-                postings.top_matches(&all, &mut scratch, i),
-                expected_best(&all, i),
-                "case {i}"
-            );
-            assert!(scratch.seen.iter().all(|&s| !s), "scratch is reset");
-        }
+        assert_same_as_every_pair(&all);
     }
 
     #[test]
