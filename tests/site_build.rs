@@ -1,6 +1,6 @@
 //! `jirei build`, run as the real binary on the site fixtures: pages,
-//! sorting, exports, safety of case content, drafts, failures that leave
-//! the previous output alone, and base-URL handling.
+//! sorting, exports, safety of case content, drafts and base-URL handling
+//! (failures and theme overrides: `site_build_failures.rs`).
 
 #[path = "site_common.rs"]
 mod common;
@@ -275,122 +275,6 @@ fn drafts_are_published_only_with_the_flag() {
     assert!(page.contains("badge-draft") && page.contains("draft-banner"));
     assert_eq!(json(&with_drafts)["count"], 9);
     assert!(with_drafts.join("tag/観光DX/index.html").is_file());
-}
-
-/// A copy of the rich fixture in a temporary folder, to break things in.
-fn copy_fixture(into: &Path) {
-    for entry in walkdir::WalkDir::new(site_fixture()) {
-        let entry = entry.expect("walk");
-        let target = into.join(entry.path().strip_prefix(site_fixture()).expect("below"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
-#[test]
-fn an_invalid_case_fails_like_check_and_leaves_the_output_alone() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("collection");
-    copy_fixture(&root);
-    let out = tmp.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
-    let before = snapshot(&out);
-
-    fs::write(
-        root.join("cases/broken.md"),
-        "---\ntitle: 壊れた事例\norganization: {prefecture: 岡山県, name: 鏡野町}\npopulation: 約1.2万\ncategory: 内部DX\n---\n",
-    )
-    .expect("write");
-    let failed = build(&root, &out, &[]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&failed.stdout);
-    let check = jirei(&["check", "--root", root.to_str().expect("utf-8")]);
-    let check_stdout = String::from_utf8_lossy(&check.stdout);
-    let errors = |text: &str| -> Vec<String> {
-        text.lines()
-            .filter(|l| l.contains(": error: "))
-            .map(str::to_string)
-            .collect()
-    };
-    assert_eq!(errors(&stdout), errors(&check_stdout));
-    assert!(stdout.contains("cases/broken.md:4:13: error:"), "{stdout}");
-    assert!(String::from_utf8_lossy(&failed.stderr).contains("output was not changed"));
-    assert_eq!(snapshot(&out), before, "public/ changed");
-    let leftovers: Vec<_> = fs::read_dir(tmp.path())
-        .expect("ls")
-        .map(|e| e.expect("entry").file_name())
-        .collect();
-    assert_eq!(leftovers.len(), 2, "no staging folder left: {leftovers:?}");
-}
-
-#[test]
-fn a_template_error_names_the_file_and_line_and_leaves_the_output_alone() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("collection");
-    copy_fixture(&root);
-    let out = tmp.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
-    let before = snapshot(&out);
-
-    let templates = root.join("themes/default/templates");
-    fs::create_dir_all(&templates).expect("mkdir");
-    fs::write(
-        templates.join("case.html"),
-        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ case.title }</h1>\n{% endblock main %}\n",
-    )
-    .expect("write");
-    let failed = build(&root, &out, &[]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&failed.stdout);
-    assert!(stdout.contains("themes/default/templates/case.html:3:"), "{stdout}");
-    assert!(stdout.contains("template error"), "{stdout}");
-    assert_eq!(snapshot(&out), before, "public/ changed");
-
-    // An error found only while rendering (an unknown variable) too.
-    fs::write(
-        templates.join("case.html"),
-        "{% extends \"base.html\" %}\n{% block main %}\n\n<h1>{{ case.no_such_field }}</h1>\n{% endblock main %}\n",
-    )
-    .expect("write");
-    let failed = build(&root, &out, &[]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&failed.stdout);
-    assert!(stdout.contains("themes/default/templates/case.html:4:"), "{stdout}");
-    assert_eq!(snapshot(&out), before, "public/ changed");
-}
-
-#[test]
-fn an_overridden_template_is_used() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("collection");
-    copy_fixture(&root);
-    let templates = root.join("themes/default/templates");
-    fs::create_dir_all(&templates).expect("mkdir");
-    fs::write(
-        templates.join("404.html"),
-        "{% extends \"base.html\" %}{% block main %}<p>独自の404</p>{% endblock main %}",
-    )
-    .expect("write");
-    let out = tmp.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
-    assert!(read(&out, "404.html").contains("独自の404"));
-}
-
-#[test]
-fn a_folder_jirei_did_not_make_is_never_replaced() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("docs");
-    fs::create_dir(&out).expect("mkdir");
-    fs::write(out.join("important.txt"), "keep me").expect("write");
-    let refused = build(&site_fixture(), &out, &[]);
-    assert_eq!(refused.status.code(), Some(2));
-    assert_eq!(read(&out, "important.txt"), "keep me");
-    let root_as_out = build(&site_fixture(), &site_fixture(), &[]);
-    assert_eq!(root_as_out.status.code(), Some(2));
-    assert!(site_fixture().join("cases").is_dir());
 }
 
 #[test]
