@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::json;
 
-use super::encode::{BitWriter, bit_width};
+use super::encode::{BitWriter, bit_width, push_varint};
 use super::postings::Postings;
 use crate::case::band::BandScheme;
 use crate::case::place::{Prefecture, REGIONS};
@@ -121,11 +121,17 @@ pub fn facet_columns(values: &[[Vec<String>; 8]], bands: &BandScheme) -> Vec<Fac
         .collect()
 }
 
-/// One number column: bit width and packed `value + 1`.
+/// One number column: per case, bit-packed, 0 for none, else `value + 1`
+/// or, for a column with a dictionary, `position in values + 1`.
 pub struct NumberColumn {
     pub name: &'static str,
     pub width: u32,
     pub bytes: Vec<u8>,
+    /// The distinct values in ascending order, as a count and the gaps
+    /// between them (varints), when that is smaller than packing the
+    /// values themselves: a collection has far fewer distinct populations
+    /// (one per organisation) than cases.
+    pub dictionary: Option<Vec<u8>>,
 }
 
 pub fn number_columns(summaries: &[CaseSummary]) -> Vec<NumberColumn> {
@@ -138,20 +144,43 @@ pub fn number_columns(summaries: &[CaseSummary]) -> Vec<NumberColumn> {
     NUMBERS
         .iter()
         .enumerate()
-        .map(|(i, &name)| {
-            let max = summaries.iter().filter_map(|s| get(s, i)).max().unwrap_or(0);
-            let width = bit_width(max + 1);
-            let mut bits = BitWriter::default();
-            for s in summaries {
-                bits.push(get(s, i).map_or(0, |v| v + 1), width);
-            }
-            NumberColumn {
-                name,
-                width,
-                bytes: bits.into_bytes(),
-            }
-        })
+        .map(|(i, &name)| number_column(name, &summaries.iter().map(|s| get(s, i)).collect::<Vec<_>>()))
         .collect()
+}
+
+/// The column of `values` in whichever form is smaller.
+fn number_column(name: &'static str, values: &[Option<u64>]) -> NumberColumn {
+    let max = values.iter().flatten().copied().max().unwrap_or(0);
+    let plain_width = bit_width(max + 1);
+    let mut distinct: Vec<u64> = values.iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut dictionary = Vec::new();
+    push_varint(&mut dictionary, distinct.len() as u64);
+    let mut previous = 0;
+    for &v in &distinct {
+        push_varint(&mut dictionary, v - previous);
+        previous = v;
+    }
+    let index_width = bit_width(distinct.len() as u64);
+    let n = values.len() as u64;
+    let use_dictionary = n * u64::from(index_width) + dictionary.len() as u64 * 8 < n * u64::from(plain_width);
+    let width = if use_dictionary { index_width } else { plain_width };
+    let mut bits = BitWriter::default();
+    for value in values {
+        let packed = match value {
+            None => 0,
+            Some(v) if use_dictionary => distinct.binary_search(v).map_or(0, |at| at as u64 + 1),
+            Some(v) => v + 1,
+        };
+        bits.push(packed, width);
+    }
+    NumberColumn {
+        name,
+        width,
+        bytes: bits.into_bytes(),
+        dictionary: use_dictionary.then_some(dictionary),
+    }
 }
 
 /// The idf tantivy computes (`ln(1 + (N − n + 0.5) / (n + 0.5))` in f32).
@@ -214,7 +243,7 @@ pub fn meta(input: &MetaInput<'_>) -> serde_json::Value {
         "maxAlternatives": crate::analysis::MAX_ALTERNATIVES,
         "facets": input.facets,
         "shown": input.shown_facets,
-        "numbers": input.numbers.iter().map(|n| json!({"name": n.name, "width": n.width})).collect::<Vec<_>>(),
+        "numbers": input.numbers.iter().map(|n| json!({"name": n.name, "width": n.width, "dict": n.dictionary.is_some()})).collect::<Vec<_>>(),
         "hitBlock": input.hit_block,
         "rowBlock": input.row_block,
     })
@@ -223,6 +252,22 @@ pub fn meta(input: &MetaInput<'_>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_numbers_get_a_dictionary_and_varied_ones_do_not() {
+        let repeated: Vec<Option<u64>> = (0..1000u64)
+            .map(|i| (i % 7 != 0).then_some(1_000_000 + i % 3 * 250_000))
+            .collect();
+        let column = number_column("population", &repeated);
+        let dictionary = column.dictionary.expect("3 distinct values among 1,000");
+        // 3 values: 1,000,000 then gaps of 250,000.
+        assert_eq!(dictionary, [3, 0xC0, 0x84, 0x3D, 0x90, 0xA1, 0x0F, 0x90, 0xA1, 0x0F]);
+        assert_eq!(column.width, 2);
+        // Case 0 has none; case 1 has the second value, case 2 the third.
+        assert_eq!(column.bytes[0] & 0b11_11_11, 0b11_10_00);
+        let varied: Vec<Option<u64>> = (0..1000u64).map(|i| Some(i * 7)).collect();
+        assert!(number_column("initial_cost", &varied).dictionary.is_none());
+    }
 
     #[test]
     fn fieldnorm_formula_is_tantivys_table() {

@@ -39,7 +39,7 @@
 //! | `t/<n>.js`, `p/<n>.js` | per query term | [`shards`] of postings ([`lists`]) |
 //! | `z/<field>.js` | with a common word | fieldnorm column of the body or n-gram field |
 //! | `f/<facet>.js` | open or filtered facets | facet values and column ([`meta`]) |
-//! | `n/<number>.js` | ranges, sorting, peers | number column |
+//! | `n/<number>.js` | ranges, sorting, peers | number column (with its distinct values when that is smaller) |
 //! | `h/<block>/<doc>-<chunk>.js` | per shown result | card and snippet text ([`hits`]) |
 //! | `r/<block>.js` | CSV download | CSV rows ([`hits`]) |
 
@@ -176,7 +176,14 @@ pub fn build(
         emit(sink, &format!("f/{}", f.name), &parts)?;
     }
     for n in &numbers {
-        emit(sink, &format!("n/{}", n.name), &[Part::Bytes(&n.bytes)])?;
+        match &n.dictionary {
+            Some(values) => emit(
+                sink,
+                &format!("n/{}", n.name),
+                &[Part::Bytes(&n.bytes), Part::Bytes(values)],
+            )?,
+            None => emit(sink, &format!("n/{}", n.name), &[Part::Bytes(&n.bytes)])?,
+        }
     }
     phases.mark("facets");
     collection.cases.par_iter().enumerate().try_for_each(|(doc, case)| {

@@ -276,8 +276,18 @@
     if (!this.columns.has(key)) this.columns.set(key, this.get(key).then(function (parts) {
       var read = Q.bitsReader(Q.bytes(parts[0])), n = self.m.docs, out = [];
       if (kind === 'n') {
-        var width = self.m.numbers.find(function (c) { return c.name === name; }).width;
-        for (var d = 0; d < n; d++) { var v = read(width); out.push(v ? v - 1 : null); }
+        /* Values packed + 1, or positions + 1 in the ascending distinct
+         * values (count, then gaps, as varints) of the second part. */
+        var number = self.m.numbers.find(function (c) { return c.name === name; }), values = null;
+        if (number.dict) {
+          var r = new Q.Reader(Q.bytes(parts[1])), count = r.varint(), at = 0;
+          values = [];
+          for (var k = 0; k < count; k++) { at += r.varint(); values.push(at); }
+        }
+        for (var d = 0; d < n; d++) {
+          var v = read(number.width);
+          out.push(v ? (values ? values[v - 1] : v - 1) : null);
+        }
       } else {
         var c = self.m.facets.find(function (x) { return x.name === name; });
         c.values = parts[1];
