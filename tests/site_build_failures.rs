@@ -71,29 +71,24 @@ fn a_template_error_names_the_file_and_line_and_leaves_the_output_alone() {
 
     let templates = root.join("themes/default/templates");
     fs::create_dir_all(&templates).expect("mkdir");
-    fs::write(
-        templates.join("case.html"),
-        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ case.title }</h1>\n{% endblock main %}\n",
-    )
-    .expect("write");
-    let failed = build(&root, &out, &[]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&failed.stdout);
+    // Builds with `case.html` overridden by `template`; returns stdout.
+    let fails_with = |template: &str| {
+        fs::write(templates.join("case.html"), template).expect("write");
+        let failed = build(&root, &out, &[]);
+        assert_eq!(failed.status.code(), Some(1));
+        assert_eq!(snapshot(&out), before, "public/ changed");
+        String::from_utf8_lossy(&failed.stdout).into_owned()
+    };
+    let stdout =
+        fails_with("{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ case.title }</h1>\n{% endblock main %}\n");
     assert!(stdout.contains("themes/default/templates/case.html:3:"), "{stdout}");
     assert!(stdout.contains("template error"), "{stdout}");
-    assert_eq!(snapshot(&out), before, "public/ changed");
 
     // An error found only while rendering (an unknown variable) too.
-    fs::write(
-        templates.join("case.html"),
+    let stdout = fails_with(
         "{% extends \"base.html\" %}\n{% block main %}\n\n<h1>{{ case.no_such_field }}</h1>\n{% endblock main %}\n",
-    )
-    .expect("write");
-    let failed = build(&root, &out, &[]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&failed.stdout);
+    );
     assert!(stdout.contains("themes/default/templates/case.html:4:"), "{stdout}");
-    assert_eq!(snapshot(&out), before, "public/ changed");
 }
 
 #[test]
