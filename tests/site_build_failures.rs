@@ -7,7 +7,7 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -24,13 +24,20 @@ fn copy_fixture(into: &Path) {
     }
 }
 
-#[test]
-fn an_invalid_case_fails_like_check_and_leaves_the_output_alone() {
+/// A copy of the fixture built once: (its temporary folder, the
+/// collection, the output).
+fn built_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("collection");
     copy_fixture(&root);
     let out = tmp.path().join("public");
     assert!(build(&root, &out, &[]).status.success());
+    (tmp, root, out)
+}
+
+#[test]
+fn an_invalid_case_fails_like_check_and_leaves_the_output_alone() {
+    let (tmp, root, out) = built_copy();
     let before = snapshot(&out);
 
     fs::write(
@@ -62,11 +69,7 @@ fn an_invalid_case_fails_like_check_and_leaves_the_output_alone() {
 
 #[test]
 fn a_template_error_names_the_file_and_line_and_leaves_the_output_alone() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("collection");
-    copy_fixture(&root);
-    let out = tmp.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
+    let (_tmp, root, out) = built_copy();
     let before = snapshot(&out);
 
     let templates = root.join("themes/default/templates");
