@@ -124,7 +124,7 @@ pub fn term_files(postings: &mut Postings, sink: &Sink<'_>) -> Result<u32, Outpu
 /// postings), so a query needing several of them loads the bytes once.
 struct ExternalFiles {
     /// The file number of each key with external postings.
-    number: FastMap<usize, u64>,
+    number: Vec<Option<u64>>,
     /// For each file, the key whose lists it holds.
     holders: Vec<usize>,
 }
@@ -134,7 +134,7 @@ impl ExternalFiles {
     /// does not depend on scheduling.
     fn assign(shards: &[Vec<usize>], encoded: &[Vec<&[u8]>], external: impl Fn(usize) -> bool) -> ExternalFiles {
         let mut files = ExternalFiles {
-            number: FastMap::default(),
+            number: vec![None; encoded.len()],
             holders: Vec::new(),
         };
         let mut by_content: FastMap<u64, Vec<u64>> = FastMap::default();
@@ -149,7 +149,7 @@ impl ExternalFiles {
                     n
                 }
             };
-            files.number.insert(i, n);
+            files.number[i] = Some(n);
         }
         files
     }
@@ -168,7 +168,7 @@ struct ShardWriter<'a, 'b> {
     encoded: &'a [Vec<&'a [u8]>],
     index: &'a FastMap<&'a str, usize>,
     /// The external file number of each key that has one.
-    external: &'a FastMap<usize, u64>,
+    external: &'a [Option<u64>],
     sink: &'a Sink<'b>,
 }
 
@@ -194,8 +194,8 @@ impl ShardWriter<'_, '_> {
                     push_varint(&mut bytes, self.df(b, *field));
                 }
             }
-            match self.external.get(&i) {
-                Some(&n) => push_varint(&mut bytes, n + 1),
+            match self.external[i] {
+                Some(n) => push_varint(&mut bytes, n + 1),
                 None => {
                     bytes.push(0);
                     push_lists(&mut bytes, self.encoded[i].iter().copied());
