@@ -14,10 +14,12 @@
 //! Only cases sharing a category, tag or vendor are scored, and a case's
 //! lists of such cases are read shortest first: once five candidates score
 //! more than any case found only in the lists still unread could (their
-//! weights plus the largest size score), the rest are skipped. The common
-//! values (a category, a popular tag) have the longest lists, so at
-//! 100,000 cases most of them are never read, and the result is the same
-//! as scoring every pair.
+//! weights plus the largest size score), the rest are skipped, and the
+//! result is the same as scoring every pair. That bound is loose (it
+//! assumes a case in every unread list), so it mostly spares the last and
+//! longest list, usually the category: at 100,000 synthetic cases similar
+//! cases still take about 41 s on two cores, most of the collection's
+//! time.
 
 use std::collections::HashMap;
 
