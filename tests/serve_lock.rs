@@ -20,21 +20,27 @@ fn build(root: &std::path::Path, extra: &[&str]) -> std::process::Output {
     common::jirei(&args)
 }
 
-#[test]
-fn a_build_waits_for_the_holder_and_then_gives_up_clearly() {
-    let tmp = site_fixture();
-    let lock = BuildLock::acquire(tmp.path(), "jirei serve", Duration::ZERO, |_| {}).expect("free");
+/// Runs `command` while this process holds the lock as `holder` (with
+/// `--wait 1`): it must wait a second, name the holder, and fail (exit 1).
+fn assert_waited_and_gave_up(holder: &str, command: impl FnOnce() -> std::process::Output) {
     let started = std::time::Instant::now();
-    let output = build(tmp.path(), &["--wait", "1"]);
+    let output = command();
     assert!(started.elapsed() >= Duration::from_secs(1), "it waited");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let holder = format!("jirei serve, pid {}", std::process::id());
+    let holder = format!("{holder}, pid {}", std::process::id());
     assert!(
         stderr.contains(&format!("waiting for another jirei process ({holder})")),
         "{stderr}"
     );
     assert!(stderr.contains("gave up after waiting"), "{stderr}");
+}
+
+#[test]
+fn a_build_waits_for_the_holder_and_then_gives_up_clearly() {
+    let tmp = site_fixture();
+    let lock = BuildLock::acquire(tmp.path(), "jirei serve", Duration::ZERO, |_| {}).expect("free");
+    assert_waited_and_gave_up("jirei serve", || build(tmp.path(), &["--wait", "1"]));
     assert!(!tmp.path().join("public").exists(), "nothing was built");
     drop(lock);
     assert!(build(tmp.path(), &["--wait", "1"]).status.success(), "free again");
@@ -99,18 +105,10 @@ fn index_command(root: &std::path::Path, command: &[&str]) -> std::process::Comm
 fn rebuilding_the_index_waits_for_the_holder_and_then_gives_up_clearly() {
     let tmp = site_fixture();
     let lock = BuildLock::acquire(tmp.path(), "jirei build", Duration::ZERO, |_| {}).expect("free");
-    let holder = format!("jirei build, pid {}", std::process::id());
     for command in [&["index", "--wait", "1"][..], &["search", "--json", "--wait", "1"][..]] {
-        let started = std::time::Instant::now();
-        let output = index_command(tmp.path(), command).output().expect("run");
-        assert!(started.elapsed() >= Duration::from_secs(1), "{command:?} waited");
-        assert_eq!(output.status.code(), Some(1), "{command:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            stderr.contains(&format!("waiting for another jirei process ({holder})")),
-            "{stderr}"
-        );
-        assert!(stderr.contains("gave up after waiting"), "{stderr}");
+        assert_waited_and_gave_up("jirei build", || {
+            index_command(tmp.path(), command).output().expect("run")
+        });
         assert!(!tmp.path().join(".jirei-cache/index").exists(), "no index was written");
     }
     drop(lock);
