@@ -1,8 +1,11 @@
 //! Serve's rebuilds write exactly what a full `jirei build` would: after a
-//! body edit (the fast path, which rewrites only the case page and the
-//! exports) and after a title edit (a full rebuild), every file of the
-//! served site equals a fresh build of the same cases. If `site::build`
-//! gains an output the fast path does not update, the first check fails.
+//! body edit (the fast path, which rewrites only the case page, then the
+//! exports), a title edit (the pages showing the case), edits that move
+//! cases (a new tag, a new and a removed case, a tag no case has any more:
+//! the model from every case, only changed pages written) and a config
+//! change (a full build), every file of the served site equals a fresh
+//! build of the same cases. If `site::build` gains an output these paths do
+//! not update, the first check fails.
 //!
 //! An ignored test measures the rebuild after one edit at 10,000 cases:
 //! `cargo test --release --test serve_incremental -- --ignored --nocapture`.
@@ -17,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use jirei::config::Config;
-use jirei::serve::workspace::{Changes, Outcome, Workspace};
+use jirei::serve::workspace::{Changes, Outcome, Scope, Workspace};
 use jirei::site::{self, BuildOptions};
 
 const CASE: &str = "cases/kagamino-kakanai-madoguchi.md";
@@ -67,7 +70,9 @@ fn fast_and_full_rebuilds_equal_a_fresh_build() {
     // Body only: the fast path.
     edit(&path, "## ", "## 追記した見出し\n\n本文を追記。\n\n## ");
     match workspace.apply(&changed(path.clone())) {
-        Outcome::Published { fast, pages, .. } => assert!(fast && pages == 1, "a body edit rewrites one page"),
+        Outcome::Published { scope, pages, .. } => {
+            assert!(scope == Scope::Case && pages == 1, "a body edit rewrites one page")
+        }
         other => panic!("{other:?}"),
     }
     assert!(workspace.finish().is_some(), "the exports follow");
@@ -78,18 +83,27 @@ fn fast_and_full_rebuilds_equal_a_fresh_build() {
     // The title shows on other pages: they are rewritten too.
     edit(&path, "title: 書かない窓口の導入", "title: 書かない窓口の全面導入");
     match workspace.apply(&changed(path.clone())) {
-        Outcome::Published { fast, pages, .. } => assert!(fast && pages > 5, "{pages} pages"),
+        Outcome::Published { scope, pages, .. } => assert!(scope == Scope::Case && pages > 5, "{pages} pages"),
         other => panic!("{other:?}"),
     }
     workspace.finish();
     assert_same_as_full_build(&root, &out);
 
-    // A new tag changes the facets: a full rebuild.
+    // A new tag changes the facets: the model from every case, and the
+    // pages that changed, among them the new tag's.
     edit(&path, "tags: [書かない窓口,", "tags: [新しいタグ, 書かない窓口,");
+    let pages_before = count_files(&out);
     match workspace.apply(&changed(path.clone())) {
-        Outcome::Published { fast, .. } => assert!(!fast, "a tag edit rebuilds everything"),
+        Outcome::Published { scope, pages, .. } => {
+            assert_eq!(scope, Scope::Cases, "a tag edit derives the model again");
+            assert!(
+                pages > 1 && pages < pages_before,
+                "{pages} of {pages_before} pages written"
+            );
+        }
         other => panic!("{other:?}"),
     }
+    assert!(workspace.finish().is_some(), "the search data and exports follow");
     assert_same_as_full_build(&root, &out);
 
     // Saved without a change: nothing to do.
@@ -108,11 +122,55 @@ fn fast_and_full_rebuilds_equal_a_fresh_build() {
         cases: BTreeSet::from([root.join("cases/kagamino-copy.md"), root.join("cases/bizen-kouiki.md")]),
         ..Changes::default()
     };
-    assert!(matches!(workspace.apply(&both), Outcome::Published { fast: false, .. }));
+    assert!(matches!(
+        workspace.apply(&both),
+        Outcome::Published {
+            scope: Scope::Cases,
+            ..
+        }
+    ));
+    workspace.finish();
     assert_same_as_full_build(&root, &out);
     let snapshot = workspace.snapshot();
     assert!(snapshot.cases.contains_key("kagamino-copy"));
     assert!(!snapshot.cases.contains_key("bizen-kouiki"));
+
+    // The new tag is dropped from both cases: its pages go.
+    for case in [path.clone(), root.join("cases/kagamino-copy.md")] {
+        edit(&case, "tags: [新しいタグ, ", "tags: [");
+    }
+    let both = Changes {
+        cases: BTreeSet::from([path.clone(), root.join("cases/kagamino-copy.md")]),
+        ..Changes::default()
+    };
+    assert!(matches!(
+        workspace.apply(&both),
+        Outcome::Published {
+            scope: Scope::Cases,
+            ..
+        }
+    ));
+    workspace.finish();
+    assert_same_as_full_build(&root, &out);
+
+    // The config: a full build.
+    let config = root.join("jirei.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, text.replacen("title = \"", "title = \"改 ", 1)).expect("write");
+    let config_changed = Changes {
+        config: true,
+        ..Changes::default()
+    };
+    assert!(matches!(
+        workspace.apply(&config_changed),
+        Outcome::Published { scope: Scope::Site, .. }
+    ));
+    assert_same_as_full_build(&root, &out);
+}
+
+/// How many files are below `dir`.
+fn count_files(dir: &Path) -> usize {
+    site_common::snapshot(dir).len()
 }
 
 #[test]
@@ -200,8 +258,11 @@ fn one_edit_at_ten_thousand_cases_is_fast() {
 
 fn outcome_kind(outcome: &Outcome) -> &'static str {
     match outcome {
-        Outcome::Published { fast: true, .. } => "fast",
-        Outcome::Published { fast: false, .. } => "full",
+        Outcome::Published { scope: Scope::Case, .. } => "the case's pages",
+        Outcome::Published {
+            scope: Scope::Cases, ..
+        } => "changed pages",
+        Outcome::Published { scope: Scope::Site, .. } => "full",
         Outcome::Unchanged => "unchanged",
         Outcome::Failed(_) => "failed",
     }

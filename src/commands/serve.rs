@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Cli, exit};
-use crate::serve::workspace::Outcome;
+use crate::serve::workspace::{Outcome, Scope};
 use crate::serve::{self, Reporter, ServeOptions};
 
 #[derive(Debug, Args)]
@@ -57,14 +57,15 @@ impl Reporter for Printer {
             Outcome::Unchanged => {}
             Outcome::Published {
                 changed,
-                fast,
+                scope,
                 pages,
                 elapsed,
             } => {
-                let how = match (*fast, *pages) {
-                    (true, 1) => "the edited page".to_string(),
-                    (true, n) => format!("{n} pages showing the edited case"),
-                    (false, n) => format!("the whole site ({n} pages)"),
+                let how = match (*scope, *pages) {
+                    (Scope::Case, 1) => "the edited page".to_string(),
+                    (Scope::Case, n) => format!("{n} pages showing the edited case"),
+                    (Scope::Cases, n) => format!("the site from every case, {n} pages changed"),
+                    (Scope::Site, n) => format!("the whole site ({n} pages)"),
                 };
                 let what = match changed.as_slice() {
                     [] => "the theme or config".to_string(),
@@ -83,7 +84,10 @@ impl Reporter for Printer {
     }
 
     fn exports(&mut self, took: std::time::Duration) {
-        out!("  then cases.json and cases.csv in {} ms", took.as_millis());
+        out!(
+            "  then the search data, cases.json and cases.csv in {} ms",
+            took.as_millis()
+        );
     }
 }
 

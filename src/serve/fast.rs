@@ -18,14 +18,19 @@
 //! - then, after the browsers were told to reload, `cases.json` and
 //!   `cases.csv`, which carry every field ([`SiteModel::write_exports`]).
 //!
-//! Any other edit (a new, removed or renamed case, a changed tag, band or
-//! population, several files at once, the theme or the config) takes the
-//! full build. `tests/serve_incremental.rs` checks that the fast path writes
-//! exactly the files a full build would: a new output of `site::build`
-//! must be added here too, or that test fails.
+//! Any other change of cases (a new, removed or renamed case, a changed
+//! tag, band or population, several files at once) takes
+//! [`SiteModel::rebuild`]: the model is derived again from every case
+//! (keeping the rendered bodies of untouched cases), every page is rendered
+//! and only those whose HTML changed are written; the exports and search
+//! data follow after the reload, as above. Only the theme and the config
+//! take the full build. `tests/serve_incremental.rs` checks that both paths
+//! write exactly the files a full build would: a new output of
+//! `site::build` must be added here too, or that test fails.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -47,6 +52,7 @@ pub const BASE_URL: &str = "/";
 /// What a full build computed, kept for fast rebuilds.
 pub struct SiteModel {
     pub collection: Collection,
+    theme: Theme,
     renderer: Renderer,
     pages: Vec<Page>,
     /// Case id → index in `collection.cases`.
@@ -75,14 +81,10 @@ impl SiteModel {
         let collection = Collection::build(cases, config, settings);
         let renderer = Renderer::new(&theme, ContextBuilder::new(&collection).globals())?;
         let pages = pages::plan(&collection);
-        let positions = collection
-            .cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), i))
-            .collect();
+        let positions = positions(&collection);
         Ok(SiteModel {
             collection,
+            theme,
             renderer,
             pages,
             positions,
@@ -142,6 +144,73 @@ impl SiteModel {
         }
         written?;
         Ok((record(&self.collection.cases[i]), pages.len()))
+    }
+
+    /// Derives the model again from `cases` (every valid case, sorted by
+    /// id) after edits that move cases, keeping the rendered bodies of the
+    /// cases whose id is not in `edited`, and brings the site in `out` up
+    /// to date: pages whose HTML changed are written, pages no longer in the
+    /// site removed. Returns how many pages were written.
+    ///
+    /// On an error the site may be half updated: drop the model and build
+    /// the whole site.
+    pub fn rebuild(
+        &mut self,
+        cases: &[Case],
+        edited: &HashSet<&str>,
+        config: &Config,
+        out: &Path,
+    ) -> Result<usize, NotFast> {
+        let kept_bodies: HashMap<&str, &String> = self
+            .collection
+            .cases
+            .iter()
+            .zip(&self.collection.bodies)
+            .filter(|(view, _)| !edited.contains(view.id.as_str()))
+            .map(|(view, body)| (view.id.as_str(), body))
+            .collect();
+        let settings = self.collection.settings.clone();
+        let collection = Collection::build_with(cases, config, settings, |case| {
+            match kept_bodies.get(case.id.as_str()) {
+                Some(body) => (*body).clone(),
+                None => markdown::render(&case.body),
+            }
+        });
+        let contexts = ContextBuilder::new(&collection);
+        let renderer = Renderer::new(&self.theme, contexts.globals()).map_err(NotFast::Template)?;
+        let pages = pages::plan(&collection);
+        let written = AtomicUsize::new(0);
+        pages.par_iter().try_for_each(|page| {
+            let html = renderer
+                .render(page.template, &contexts.page(page))
+                .map_err(NotFast::Template)?;
+            let path = out.join(&page.file);
+            if std::fs::read(&path).ok().as_deref() == Some(html.as_bytes()) {
+                return Ok(());
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(NotFast::Io)?;
+            }
+            write_atomically(&path, html.as_bytes()).map_err(NotFast::Io)?;
+            written.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })?;
+        let planned: HashSet<&Path> = pages.iter().map(|p| p.file.as_path()).collect();
+        for gone in self.pages.iter().filter(|p| !planned.contains(p.file.as_path())) {
+            remove_page(out, &gone.file).map_err(NotFast::Io)?;
+        }
+        drop(contexts);
+        self.positions = positions(&collection);
+        self.collection = collection;
+        self.renderer = renderer;
+        self.pages = pages;
+        self.exports_stale = true;
+        Ok(written.into_inner())
+    }
+
+    /// How many pages the site has.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
     }
 
     fn pages_of(&self, wanted: impl Fn(&PageContent) -> bool) -> Vec<Page> {
@@ -237,6 +306,31 @@ impl SiteModel {
         }
         Ok(())
     }
+}
+
+/// Case id → index in `collection.cases`.
+fn positions(collection: &Collection) -> HashMap<String, usize> {
+    collection
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect()
+}
+
+/// Removes the page `file` (relative to `out`), then its folders up to
+/// `out` as long as they are empty (a facet value no case has any more).
+fn remove_page(out: &Path, file: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(out.join(file)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    for folder in file.ancestors().skip(1).filter(|f| !f.as_os_str().is_empty()) {
+        if std::fs::remove_dir(out.join(folder)).is_err() {
+            break; // not empty (or already gone)
+        }
+    }
+    Ok(())
 }
 
 /// The `cases.json` entry of a case (with the preview's base URL).

@@ -78,7 +78,8 @@ pub trait Reporter: Send + 'static {
     fn ready(&mut self, addr: SocketAddr, cases: usize);
     /// A rebuild finished.
     fn outcome(&mut self, outcome: &Outcome);
-    /// The exports were brought up to date after a fast rebuild.
+    /// The search data and exports were brought up to date after a partial
+    /// rebuild.
     fn exports(&mut self, _took: std::time::Duration) {}
 }
 

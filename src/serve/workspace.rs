@@ -7,14 +7,15 @@
 //! is published: the previous site and index keep being served and the
 //! errors go to the browsers' overlay. Once every case is valid again, the
 //! difference to the built set is applied: one edited case through the
-//! [`fast`](super::fast) path when it can, otherwise a full site build; the
+//! [`fast`](super::fast) path when it can, other edits of cases through
+//! [`SiteModel::rebuild`], the theme and the config by a full site build; the
 //! search index is updated in place ([`index_update`](super::index_update)),
 //! or rebuilt when `jirei.toml` or `synonyms.toml` changed.
 //!
 //! Each rebuild holds the collection's [`BuildLock`], so a `jirei build`
 //! started meanwhile waits for it (and the other way round).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -65,15 +66,27 @@ pub enum Outcome {
     /// The site and index were updated.
     Published {
         changed: Vec<String>,
-        /// Whether only the pages showing the edited case were rewritten
-        /// (else the whole site).
-        fast: bool,
+        /// How the site was brought up to date.
+        scope: Scope,
         /// Pages rewritten.
         pages: usize,
         elapsed: Duration,
     },
     /// The edits cannot be published; the previous site stays.
     Failed(Vec<ShownDiagnostic>),
+}
+
+/// How much of the site a rebuild derived again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One edited case that kept its place: the pages showing it
+    /// ([`SiteModel::apply`]).
+    Case,
+    /// Cases that moved, appeared or went: the model from every case, the
+    /// pages whose HTML changed ([`SiteModel::rebuild`]).
+    Cases,
+    /// The theme or the config changed: a full site build.
+    Site,
 }
 
 /// The collection, its served site and its index.
@@ -247,17 +260,25 @@ impl Workspace {
             Ok(lock) => lock,
             Err(e) => return Outcome::Failed(vec![*e]),
         };
-        let mut fast = None;
+        let mut rewritten = None;
         if !full && let [path] = changed.as_slice() {
-            fast = self.try_fast(path);
+            rewritten = self.try_fast(path).map(|pages| (Scope::Case, pages));
         }
-        let pages = fast.unwrap_or(self.page_count);
-        let fast = fast.is_some();
-        if !fast && let Err(errors) = self.full_site(&valid_cases(&self.disk)) {
+        if !full && rewritten.is_none() {
+            rewritten = self.try_rebuild(&changed).map(|pages| (Scope::Cases, pages));
+        }
+        let (scope, pages) = rewritten.unwrap_or((Scope::Site, self.page_count));
+        if scope == Scope::Site
+            && let Err(errors) = self.full_site(&valid_cases(&self.disk))
+        {
             self.stale = true;
             return Outcome::Failed(errors);
         }
-        phases.mark(if fast { "page" } else { "site" });
+        phases.mark(match scope {
+            Scope::Case => "page",
+            Scope::Cases => "changed pages",
+            Scope::Site => "site",
+        });
         let fingerprint = fingerprint
             .join()
             .unwrap_or_else(|_| Fingerprint::of_collection(&self.root, self.drafts));
@@ -267,7 +288,7 @@ impl Workspace {
             return Outcome::Failed(vec![ShownDiagnostic::of(&d, &self.root, None)]);
         }
         phases.mark("index");
-        if full || !fast {
+        if scope != Scope::Case {
             self.built = self.valid_built();
         } else {
             for path in &changed {
@@ -286,7 +307,7 @@ impl Workspace {
         phases.report("rebuild");
         Outcome::Published {
             changed: shown_paths,
-            fast,
+            scope,
             pages,
             elapsed: started.elapsed(),
         }
@@ -339,6 +360,38 @@ impl Workspace {
         }
     }
 
+    /// The path for edits that move cases (see [`SiteModel::rebuild`]): the
+    /// pages written, or `None` when there is no model or it failed (the
+    /// whole site is then built).
+    fn try_rebuild(&mut self, changed: &[PathBuf]) -> Option<usize> {
+        let cases = valid_cases(&self.disk);
+        let edited: HashSet<&str> = changed
+            .iter()
+            .flat_map(|path| {
+                let before = self.built.get(path).map(|(case, _)| case.id.as_str());
+                let now = match self.disk.get(path) {
+                    Some(Parsed::Valid { case, .. }) => Some(case.id.as_str()),
+                    _ => None,
+                };
+                [before, now]
+            })
+            .flatten()
+            .collect();
+        let model = self.model.as_mut()?;
+        match model.rebuild(&cases, &edited, &self.config, &self.out) {
+            Ok(pages) => {
+                self.page_count = model.page_count();
+                self.records = Arc::new(records(model));
+                Some(pages)
+            }
+            Err(e) => {
+                eprintln!("jirei: updating the changed pages failed ({e:?}); building the whole site");
+                self.model = None;
+                None
+            }
+        }
+    }
+
     /// Builds the whole site into the served folder and the model for
     /// later fast rebuilds.
     fn full_site(&mut self, cases: &[Case]) -> Result<(), Vec<ShownDiagnostic>> {
@@ -364,13 +417,7 @@ impl Workspace {
             Err(e) => return Err(shown(&Diagnostic::error(&self.out, 0, 0, e.to_string()))),
         }
         let model = SiteModel::new(&self.root, cases, &self.config, self.drafts).map_err(|d| shown(&d))?;
-        let records = model.records();
-        self.records = Arc::new(
-            records
-                .into_par_iter()
-                .map(|(id, v)| (id, Bytes::from(serde_json::to_vec(&v).unwrap_or_default())))
-                .collect(),
-        );
+        self.records = Arc::new(records(&model));
         self.model = Some(model);
         Ok(())
     }
@@ -433,6 +480,15 @@ impl Workspace {
             })
             .collect()
     }
+}
+
+/// The API record of every case of `model`, as served.
+fn records(model: &SiteModel) -> HashMap<String, Bytes> {
+    model
+        .records()
+        .into_par_iter()
+        .map(|(id, v)| (id, Bytes::from(serde_json::to_vec(&v).unwrap_or_default())))
+        .collect()
 }
 
 fn lock(root: &Path) -> Result<BuildLock, Box<ShownDiagnostic>> {

@@ -110,18 +110,24 @@ impl Collection {
     /// derives everything from them. `cases` are sorted by id (as
     /// [`crate::corpus::load`] returns them).
     pub fn build(cases: &[Case], config: &Config, settings: Settings) -> Collection {
+        Collection::build_with(cases, config, settings, |case| markdown::render(&case.body))
+    }
+
+    /// [`Collection::build`] with the bodies' HTML from `body` (serve keeps
+    /// the bodies of cases an edit did not touch).
+    pub fn build_with(
+        cases: &[Case],
+        config: &Config,
+        settings: Settings,
+        body: impl Fn(&Case) -> String + Sync,
+    ) -> Collection {
         let mut phases = Phases::start();
         let published = published(cases, settings.drafts);
         let facets = Facets::build(&published, &config.bands);
         phases.mark("facets");
         let (views, bodies): (Vec<CaseView>, Vec<String>) = published
             .par_iter()
-            .map(|case| {
-                (
-                    CaseView::build(case, &facets, &config.bands),
-                    markdown::render(&case.body),
-                )
-            })
+            .map(|case| (CaseView::build(case, &facets, &config.bands), body(case)))
             .unzip();
         phases.mark("views and bodies");
         let summaries: Vec<CaseSummary> = views.iter().map(CaseView::summary).collect();
