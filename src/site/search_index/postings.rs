@@ -194,8 +194,9 @@ pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer, observations: &mut Obse
         let analysed: Vec<([DocField; 7], Vec<Observation>)> = batch.par_iter().map(|d| analyse(d, analyzer)).collect();
         let first_doc = (batch_no * BATCH) as u32;
         let mut fields = Vec::with_capacity(analysed.len());
-        for (doc_fields, words) in analysed {
-            observations.add(words);
+        let mut words = Vec::with_capacity(analysed.len());
+        for (doc_fields, doc_words) in analysed {
+            words.push(doc_words);
             let mut norms = [0u8; 7];
             for (f, field) in doc_fields.iter().enumerate() {
                 out.total_tokens[f] += u64::from(field.num_tokens);
@@ -204,10 +205,16 @@ pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer, observations: &mut Obse
             }
             fields.push((doc_fields, norms));
         }
-        partitions
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(p, partition)| partition.add_batch(p, first_doc, &fields));
+        // The lexicon's counts are one map: merged while the partitions are.
+        rayon::join(
+            || words.into_iter().for_each(|doc_words| observations.add(doc_words)),
+            || {
+                partitions
+                    .par_iter_mut()
+                    .enumerate()
+                    .for_each(|(p, partition)| partition.add_batch(p, first_doc, &fields))
+            },
+        );
     }
     for partition in partitions {
         for (key, mut record) in partition.keys.into_iter().zip(partition.records) {
