@@ -211,7 +211,12 @@ impl Analyzer {
         match field {
             TermField::Main => terms::main_terms(&self.morphs(text), sink),
             TermField::Reading => terms::reading_terms(&self.morphs(text), sink),
-            TermField::Ngram => terms::ngram_terms(&Normalized::new(text), sink),
+            // The n-gram field holds texts the main fields just analysed:
+            // their normalisation is reused (it is the same either way).
+            TermField::Ngram => match Morphs::recent(text) {
+                Some(morphs) => terms::ngram_terms(&morphs.normalized, sink),
+                None => terms::ngram_terms(&Normalized::new(text), sink),
+            },
         }
     }
 

@@ -137,6 +137,18 @@ impl Morphs {
         })
     }
 
+    /// The analysis of `text` if this thread analysed it recently (see
+    /// [`Morphs::cached`]), without analysing it otherwise.
+    pub fn recent(text: &str) -> Option<Rc<Morphs>> {
+        RECENT.with(|recent| {
+            recent
+                .borrow()
+                .iter()
+                .find(|(t, _)| **t == *text)
+                .map(|(_, morphs)| Rc::clone(morphs))
+        })
+    }
+
     /// The search term of a content token (base form, katakana stem).
     pub fn term(&self, morph: &Morph) -> &str {
         &self.arena[morph.term.clone()]

@@ -347,8 +347,13 @@ fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> ([DocField; 7], Vec<Obser
 /// Term and pair keys of a field made of `values`, positioned as tantivy
 /// positions them: each value starts one after the end of the previous.
 fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]) -> DocField {
-    let mut out = DocField::default();
-    let mut seen: FastMap<u64, u32> = FastMap::default();
+    // At most a term and a pair per token: sized once, never rehashed.
+    let tokens: usize = values.iter().map(|v| v.items.len()).sum();
+    let mut out = DocField {
+        keys: Vec::with_capacity(2 * tokens),
+        ..DocField::default()
+    };
+    let mut seen: FastMap<u64, u32> = FastMap::with_capacity_and_hasher(2 * tokens, Default::default());
     let mut offset = 0u32;
     let mut key = String::new();
     let mut add = |out: &mut DocField, key: &str, chunk: u32| out.count(&mut seen, key, key_hash(key), chunk);
