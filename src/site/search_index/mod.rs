@@ -129,15 +129,13 @@ pub fn build(
     sink: &Sink<'_>,
 ) -> Result<(), OutputError> {
     let mut phases = Phases::start();
-    let texts: Vec<FieldTexts> = cases.par_iter().map(|c| FieldTexts::of(c)).collect();
-    let starts: Vec<Vec<usize>> = texts.par_iter().map(|t| hits::chunk_starts(&t.body)).collect();
-    let inputs: Vec<postings::DocInput<'_>> = texts
-        .iter()
-        .zip(&starts)
-        .map(|(texts, chunk_starts)| postings::DocInput { texts, chunk_starts })
-        .collect();
+    let input = |doc: usize| {
+        let texts = FieldTexts::of(cases[doc]);
+        let chunk_starts = hits::chunk_starts(&texts.body);
+        postings::DocInput { texts, chunk_starts }
+    };
     let mut observations = lexicon::Observations::default();
-    let mut postings = postings::build(&inputs, analyzer, &mut observations);
+    let mut postings = postings::build(cases.len(), &input, analyzer, &mut observations);
     phases.mark("postings");
     let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
     let lexicon = lexicon::build(observations, &phrases, analyzer);
@@ -187,7 +185,8 @@ pub fn build(
     }
     phases.mark("facets");
     collection.cases.par_iter().enumerate().try_for_each(|(doc, case)| {
-        for (path, bytes) in hits::hit_files(doc, case, &texts[doc].body, &starts[doc]) {
+        let input = input(doc);
+        for (path, bytes) in hits::hit_files(doc, case, &input.texts.body, &input.chunk_starts) {
             sink(&path, &bytes)?;
         }
         Ok(())

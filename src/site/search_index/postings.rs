@@ -176,23 +176,34 @@ impl DocField {
 }
 
 /// The texts of one document to analyse, with its body chunk starts.
-pub struct DocInput<'a> {
-    pub texts: &'a FieldTexts,
+pub struct DocInput {
+    pub texts: FieldTexts,
     /// Byte offsets in the body where snippet chunks start (first is 0).
-    pub chunk_starts: &'a [usize],
+    pub chunk_starts: Vec<usize>,
 }
 
-/// Analyses every document (in parallel batches, merged in document order),
-/// noting what the dictionary made of each word for the lexicon.
-pub fn build(docs: &[DocInput<'_>], analyzer: &Analyzer, observations: &mut Observations) -> Postings {
+/// Analyses documents `0..num_docs` (in parallel batches, merged in
+/// document order), noting what the dictionary made of each word for the
+/// lexicon. `input(doc)` makes a document's texts when its batch comes, so
+/// only a batch's texts are held at once (at 100,000 cases all of them
+/// would take about half a gigabyte).
+pub fn build(
+    num_docs: usize,
+    input: &(dyn Fn(usize) -> DocInput + Sync),
+    analyzer: &Analyzer,
+    observations: &mut Observations,
+) -> Postings {
     let mut out = Postings {
-        num_docs: docs.len() as u32,
+        num_docs: num_docs as u32,
         ..Postings::default()
     };
     let mut partitions: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
-    for (batch_no, batch) in docs.chunks(BATCH).enumerate() {
-        let analysed: Vec<([DocField; 7], Vec<Observation>)> = batch.par_iter().map(|d| analyse(d, analyzer)).collect();
-        let first_doc = (batch_no * BATCH) as u32;
+    for first in (0..num_docs).step_by(BATCH) {
+        let analysed: Vec<([DocField; 7], Vec<Observation>)> = (first..num_docs.min(first + BATCH))
+            .into_par_iter()
+            .map(|doc| analyse(&input(doc), analyzer))
+            .collect();
+        let first_doc = first as u32;
         let mut fields = Vec::with_capacity(analysed.len());
         let mut words = Vec::with_capacity(analysed.len());
         for (doc_fields, doc_words) in analysed {
@@ -320,8 +331,8 @@ struct Tokens {
 /// goes through the dictionary once: the word, reading and lexicon views
 /// of a text are taken one after the other and share its segmentation
 /// (the analyser keeps the last few).
-fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> ([DocField; 7], Vec<Observation>) {
-    let t = doc.texts;
+fn analyse(doc: &DocInput, analyzer: &Analyzer) -> ([DocField; 7], Vec<Observation>) {
+    let t = &doc.texts;
     let mut fields: [DocField; 7] = Default::default();
     let mut words = FastMap::default();
     let mut reading = Vec::new();
@@ -331,7 +342,7 @@ fn analyse(doc: &DocInput<'_>, analyzer: &Analyzer) -> ([DocField; 7], Vec<Obser
         if f < BODY {
             reading.push(tokens(analyzer, TermField::Reading, text));
         }
-        let chunks = if f == BODY { doc.chunk_starts } else { &[0][..] };
+        let chunks = if f == BODY { &doc.chunk_starts[..] } else { &[0][..] };
         fields[f] = field(&values, b'w', b'x', chunks);
     }
     fields[READING] = field(&reading, b'r', b'R', &[0]);
