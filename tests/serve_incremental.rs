@@ -174,6 +174,38 @@ fn count_files(dir: &Path) -> usize {
 }
 
 #[test]
+fn search_data_left_for_later_is_made_from_the_served_cases_even_after_a_bad_save() {
+    let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
+    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
+    let out = jirei::serve::default_out(&root);
+    let mut workspace = Workspace::open(&root, &out, false).expect("opens");
+    let path = root.join(CASE);
+    // A tag edit is published; its search data and exports wait (as when
+    // another save is already queued).
+    edit(&path, "tags: [書かない窓口,", "tags: [新しいタグ, 書かない窓口,");
+    assert!(matches!(
+        workspace.apply(&changed(path.clone())),
+        Outcome::Published {
+            scope: Scope::Cases,
+            ..
+        }
+    ));
+    // The next save is invalid: nothing is published, but the waiting work
+    // is done for the cases the served site shows.
+    edit(&path, "population:\n  count: 12062", "population:\n  count: many");
+    assert!(matches!(workspace.apply(&changed(path.clone())), Outcome::Failed(_)));
+    assert!(
+        workspace.finish().is_some(),
+        "the waiting search data and exports are written"
+    );
+    assert!(workspace.finish().is_none(), "once");
+    // Fixed back to what is served: every file equals a fresh build.
+    edit(&path, "count: many", "count: 12062");
+    assert!(matches!(workspace.apply(&changed(path.clone())), Outcome::Unchanged));
+    assert_same_as_full_build(&root, &out);
+}
+
+#[test]
 fn invalid_edits_and_duplicate_ids_publish_nothing() {
     let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
     let root = std::fs::canonicalize(tmp.path()).expect("canonical");

@@ -208,6 +208,11 @@ impl SiteModel {
         Ok(written.into_inner())
     }
 
+    /// Whether the search data and exports are older than the pages.
+    pub fn exports_stale(&self) -> bool {
+        self.exports_stale
+    }
+
     /// How many pages the site has.
     pub fn page_count(&self) -> usize {
         self.pages.len()

@@ -140,29 +140,28 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
 }
 
 /// Applies batches of changes as they come, merging those that queued up
-/// during a rebuild, and publishes each outcome.
+/// during a rebuild, and publishes each outcome. The search data and
+/// exports (seconds at 10,000 cases) are brought up to date only when no
+/// change is waiting, so a quick series of saves is published save by save.
 fn rebuild_loop(
     mut workspace: Workspace,
     rx: mpsc::Receiver<Changes>,
     state: Arc<AppState>,
     mut reporter: impl Reporter,
 ) {
-    while let Ok(mut changes) = rx.recv() {
+    let mut waiting: Option<Changes> = None;
+    loop {
+        let mut changes = match waiting.take().map_or_else(|| rx.recv(), Ok) {
+            Ok(changes) => changes,
+            Err(_) => return,
+        };
         while let Ok(more) = rx.try_recv() {
-            changes.cases.extend(more.cases);
-            changes.config |= more.config;
-            changes.theme |= more.theme;
-            changes.everything |= more.everything;
+            merge(&mut changes, more);
         }
         let outcome = workspace.apply(&changes);
         match &outcome {
             Outcome::Published { changed, .. } => {
                 state.publish(Some(workspace.snapshot()), changed.clone());
-                reporter.outcome(&outcome);
-                if let Some(took) = workspace.finish() {
-                    reporter.exports(took);
-                }
-                continue;
             }
             Outcome::Failed(errors) => state.fail(errors.clone()),
             Outcome::Unchanged => {
@@ -173,7 +172,24 @@ fn rebuild_loop(
             }
         }
         reporter.outcome(&outcome);
+        match rx.try_recv() {
+            Ok(more) => waiting = Some(more),
+            Err(mpsc::TryRecvError::Empty) => {
+                if let Some(took) = workspace.finish() {
+                    reporter.exports(took);
+                }
+            }
+            Err(mpsc::TryRecvError::Disconnected) => return,
+        }
     }
+}
+
+/// Adds `more` to `changes`.
+fn merge(changes: &mut Changes, more: Changes) {
+    changes.cases.extend(more.cases);
+    changes.config |= more.config;
+    changes.theme |= more.theme;
+    changes.everything |= more.everything;
 }
 
 /// Opens `url` in the desktop's browser, if there is one.

@@ -313,12 +313,16 @@ impl Workspace {
         }
     }
 
-    /// Work left after publishing a fast rebuild: the exports
-    /// (`cases.json`, `cases.csv`). Returns how long it took.
+    /// Work left after publishing a partial rebuild: the search page's
+    /// data and the exports (`cases.json`, `cases.csv`), made from the
+    /// cases the served site was built from (the files on disk may have
+    /// become invalid since). Returns how long it took, `None` when there
+    /// was nothing to do.
     pub fn finish(&mut self) -> Option<Duration> {
         let started = Instant::now();
-        let cases = valid_cases(&self.disk);
-        let model = self.model.as_mut()?;
+        let model = self.model.as_mut().filter(|m| m.exports_stale())?;
+        let mut cases: Vec<Case> = self.built.values().map(|(case, _)| (**case).clone()).collect();
+        cases.sort_by(|a, b| a.id.cmp(&b.id));
         match model.write_exports(&self.out, &cases, &self.config, &self.root) {
             Ok(true) => Some(started.elapsed()),
             Ok(false) => None,
