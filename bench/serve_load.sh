@@ -6,8 +6,9 @@
 # 1. builds the release binary and a synthetic corpus (bench/gen_corpus.rs,
 #    seed 1) under bench/out/, unless it is there already;
 # 2. starts `jirei serve` on 127.0.0.1 (a free port) and waits for it;
-# 3. measures the rebuild after one edited case (a body edit, which takes
-#    the fast path, then a title edit, which rebuilds the whole site);
+# 3. measures the rebuild after one edited case: a body edit (the case's
+#    page), a title edit (the pages showing the case) and a tag edit (the
+#    model from every case, the pages that changed);
 # 4. runs wrk with CONNECTIONS connections for DURATION against /api/search,
 #    rotating realistic queries (bench/search.lua), and prints errors and
 #    latency percentiles; then once more with the response cache off;
@@ -69,9 +70,14 @@ edit() {  # edit SED-OR-APPEND-TEXT LABEL LIMIT
 }
 append_line() { printf '\n追記: 効果の測定を継続している。\n' >> "$CASE_FILE"; }
 retitle() { sed -i '0,/^title: /s/^title: /title: 改題 /' "$CASE_FILE"; }
+retag() { sed -i '0,/^tags: \[/s/^tags: \[/tags: [計測用タグ, /' "$CASE_FILE"; }
 restore() { cp "$LOG.orig" "$CASE_FILE"; }
 for round in 1 2 3; do edit append_line "body edit $round" 120; done
 edit retitle "title edit" 600
+# Let the search data and exports of the previous edits be written first.
+sleep 30
+edit retag "tag edit" 600
+sleep 30
 edit restore "restored" 600
 rm -f "$LOG.orig"
 
