@@ -15,7 +15,6 @@ mod common;
 #[path = "site_common.rs"]
 mod site_common;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,10 +25,25 @@ use jirei::site::{self, BuildOptions};
 const CASE: &str = "cases/kagamino-kakanai-madoguchi.md";
 
 fn changed(path: PathBuf) -> Changes {
+    changed_files([path])
+}
+
+fn changed_files(paths: impl IntoIterator<Item = PathBuf>) -> Changes {
     Changes {
-        cases: BTreeSet::from([path]),
+        cases: paths.into_iter().collect(),
         ..Changes::default()
     }
+}
+
+/// Applies `changes` expecting `scope`, lets the search data and exports
+/// follow, and compares every file with a fresh build.
+fn publish_and_compare(workspace: &mut Workspace, changes: &Changes, scope: Scope, root: &Path, out: &Path) {
+    match workspace.apply(changes) {
+        Outcome::Published { scope: took, .. } => assert_eq!(took, scope),
+        other => panic!("{other:?}"),
+    }
+    workspace.finish();
+    assert_same_as_full_build(root, out);
 }
 
 /// Builds `root` from scratch with serve's settings and compares every file.
@@ -53,6 +67,15 @@ fn assert_same_as_full_build(root: &Path, served: &Path) {
     }
 }
 
+/// A copy of the site fixture served: (its folder, root, output, workspace).
+fn open_fixture() -> (tempfile::TempDir, PathBuf, PathBuf, Workspace) {
+    let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
+    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
+    let out = jirei::serve::default_out(&root);
+    let workspace = Workspace::open(&root, &out, false).expect("opens");
+    (tmp, root, out, workspace)
+}
+
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");
     assert!(text.contains(from), "{from} in {}", path.display());
@@ -61,10 +84,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn fast_and_full_rebuilds_equal_a_fresh_build() {
-    let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
-    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
-    let out = jirei::serve::default_out(&root);
-    let mut workspace = Workspace::open(&root, &out, false).expect("opens");
+    let (_tmp, root, out, mut workspace) = open_fixture();
     let path = root.join(CASE);
 
     // Body only: the fast path.
@@ -118,19 +138,8 @@ fn fast_and_full_rebuilds_equal_a_fresh_build() {
         "id: kagamino-copy",
     );
     std::fs::remove_file(root.join("cases/bizen-kouiki.md")).expect("remove");
-    let both = Changes {
-        cases: BTreeSet::from([root.join("cases/kagamino-copy.md"), root.join("cases/bizen-kouiki.md")]),
-        ..Changes::default()
-    };
-    assert!(matches!(
-        workspace.apply(&both),
-        Outcome::Published {
-            scope: Scope::Cases,
-            ..
-        }
-    ));
-    workspace.finish();
-    assert_same_as_full_build(&root, &out);
+    let both = changed_files([root.join("cases/kagamino-copy.md"), root.join("cases/bizen-kouiki.md")]);
+    publish_and_compare(&mut workspace, &both, Scope::Cases, &root, &out);
     let snapshot = workspace.snapshot();
     assert!(snapshot.cases.contains_key("kagamino-copy"));
     assert!(!snapshot.cases.contains_key("bizen-kouiki"));
@@ -139,19 +148,8 @@ fn fast_and_full_rebuilds_equal_a_fresh_build() {
     for case in [path.clone(), root.join("cases/kagamino-copy.md")] {
         edit(&case, "tags: [新しいタグ, ", "tags: [");
     }
-    let both = Changes {
-        cases: BTreeSet::from([path.clone(), root.join("cases/kagamino-copy.md")]),
-        ..Changes::default()
-    };
-    assert!(matches!(
-        workspace.apply(&both),
-        Outcome::Published {
-            scope: Scope::Cases,
-            ..
-        }
-    ));
-    workspace.finish();
-    assert_same_as_full_build(&root, &out);
+    let both = changed_files([path.clone(), root.join("cases/kagamino-copy.md")]);
+    publish_and_compare(&mut workspace, &both, Scope::Cases, &root, &out);
 
     // The config: a full build.
     let config = root.join("jirei.toml");
@@ -161,11 +159,7 @@ fn fast_and_full_rebuilds_equal_a_fresh_build() {
         config: true,
         ..Changes::default()
     };
-    assert!(matches!(
-        workspace.apply(&config_changed),
-        Outcome::Published { scope: Scope::Site, .. }
-    ));
-    assert_same_as_full_build(&root, &out);
+    publish_and_compare(&mut workspace, &config_changed, Scope::Site, &root, &out);
 }
 
 /// How many files are below `dir`.
@@ -175,10 +169,7 @@ fn count_files(dir: &Path) -> usize {
 
 #[test]
 fn search_data_left_for_later_is_made_from_the_served_cases_even_after_a_bad_save() {
-    let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
-    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
-    let out = jirei::serve::default_out(&root);
-    let mut workspace = Workspace::open(&root, &out, false).expect("opens");
+    let (_tmp, root, out, mut workspace) = open_fixture();
     let path = root.join(CASE);
     // A tag edit is published; its search data and exports wait (as when
     // another save is already queued).
@@ -207,10 +198,7 @@ fn search_data_left_for_later_is_made_from_the_served_cases_even_after_a_bad_sav
 
 #[test]
 fn invalid_edits_and_duplicate_ids_publish_nothing() {
-    let tmp = common::copy_collection(&common::repo().join("tests/fixtures/site"));
-    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
-    let out = jirei::serve::default_out(&root);
-    let mut workspace = Workspace::open(&root, &out, false).expect("opens");
+    let (_tmp, root, out, mut workspace) = open_fixture();
     let before = site_common::snapshot(&out);
     let path = root.join(CASE);
     edit(&path, "population:\n  count: 12062", "population:\n  count: many");
@@ -224,10 +212,7 @@ fn invalid_edits_and_duplicate_ids_publish_nothing() {
     assert_eq!(site_common::snapshot(&out), before, "the served site is unchanged");
     edit(&path, "count: many", "count: 12062");
     std::fs::copy(&path, root.join("cases/zz-dup.md")).expect("copy");
-    let both = Changes {
-        cases: BTreeSet::from([path.clone(), root.join("cases/zz-dup.md")]),
-        ..Changes::default()
-    };
+    let both = changed_files([path.clone(), root.join("cases/zz-dup.md")]);
     match workspace.apply(&both) {
         Outcome::Failed(errors) => assert!(errors[0].message.contains("already used"), "{errors:?}"),
         other => panic!("{other:?}"),
