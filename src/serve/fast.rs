@@ -32,6 +32,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use axum::body::Bytes;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
@@ -97,12 +98,18 @@ impl SiteModel {
         self.positions.contains_key(id)
     }
 
-    /// The API record of every case: its `cases.json` entry.
-    pub fn records(&self) -> HashMap<String, Value> {
+    /// The API record of every case as served: its `cases.json` entry, as
+    /// JSON bytes.
+    pub fn records(&self) -> HashMap<String, Bytes> {
         self.collection
             .cases
-            .iter()
-            .map(|view| (view.id.clone(), record(view)))
+            .par_iter()
+            .map(|view| {
+                (
+                    view.id.clone(),
+                    Bytes::from(serde_json::to_vec(&record(view)).unwrap_or_default()),
+                )
+            })
             .collect()
     }
 

@@ -21,7 +21,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use rayon::prelude::*;
 
 use super::fast::{BASE_URL, NotFast, SiteModel};
 use super::index_update;
@@ -385,7 +384,7 @@ impl Workspace {
         match model.rebuild(&cases, &edited, &self.config, &self.out) {
             Ok(pages) => {
                 self.page_count = model.page_count();
-                self.records = Arc::new(records(model));
+                self.records = Arc::new(model.records());
                 Some(pages)
             }
             Err(e) => {
@@ -421,7 +420,7 @@ impl Workspace {
             Err(e) => return Err(shown(&Diagnostic::error(&self.out, 0, 0, e.to_string()))),
         }
         let model = SiteModel::new(&self.root, cases, &self.config, self.drafts).map_err(|d| shown(&d))?;
-        self.records = Arc::new(records(&model));
+        self.records = Arc::new(model.records());
         self.model = Some(model);
         Ok(())
     }
@@ -484,15 +483,6 @@ impl Workspace {
             })
             .collect()
     }
-}
-
-/// The API record of every case of `model`, as served.
-fn records(model: &SiteModel) -> HashMap<String, Bytes> {
-    model
-        .records()
-        .into_par_iter()
-        .map(|(id, v)| (id, Bytes::from(serde_json::to_vec(&v).unwrap_or_default())))
-        .collect()
 }
 
 fn lock(root: &Path) -> Result<BuildLock, Box<ShownDiagnostic>> {
