@@ -42,6 +42,7 @@ use crate::diagnostic::Diagnostic;
 use crate::site::collection::{Collection, NEWEST_ON_HOME, Settings};
 use crate::site::context::ContextBuilder;
 use crate::site::model::CaseView;
+use crate::site::output::holds;
 use crate::site::pages::{self, Page, PageContent};
 use crate::site::render::Renderer;
 use crate::site::theme::Theme;
@@ -186,22 +187,7 @@ impl SiteModel {
         let contexts = ContextBuilder::new(&collection);
         let renderer = Renderer::new(&self.theme, contexts.globals()).map_err(NotFast::Template)?;
         let pages = pages::plan(&collection);
-        let written = AtomicUsize::new(0);
-        pages.par_iter().try_for_each(|page| {
-            let html = renderer
-                .render(page.template, &contexts.page(page))
-                .map_err(NotFast::Template)?;
-            let path = out.join(&page.file);
-            if std::fs::read(&path).ok().as_deref() == Some(html.as_bytes()) {
-                return Ok(());
-            }
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(NotFast::Io)?;
-            }
-            write_atomically(&path, html.as_bytes()).map_err(NotFast::Io)?;
-            written.fetch_add(1, Ordering::Relaxed);
-            Ok(())
-        })?;
+        let written = write_changed(&pages, &contexts, &renderer, out)?;
         let planned: HashSet<&Path> = pages.iter().map(|p| p.file.as_path()).collect();
         for gone in self.pages.iter().filter(|p| !planned.contains(p.file.as_path())) {
             remove_page(out, &gone.file).map_err(NotFast::Io)?;
@@ -212,7 +198,7 @@ impl SiteModel {
         self.renderer = renderer;
         self.pages = pages;
         self.exports_stale = true;
-        Ok(written.into_inner())
+        Ok(written)
     }
 
     /// Whether the search data and exports are older than the pages.
@@ -250,14 +236,7 @@ impl SiteModel {
     }
 
     fn write_pages(&mut self, pages: &[Page], out: &Path) -> Result<(), NotFast> {
-        let contexts = ContextBuilder::new(&self.collection);
-        let renderer = &self.renderer;
-        pages.par_iter().try_for_each(|page| {
-            let html = renderer
-                .render(page.template, &contexts.page(page))
-                .map_err(NotFast::Template)?;
-            write_atomically(&out.join(&page.file), html.as_bytes()).map_err(NotFast::Io)
-        })?;
+        write_changed(pages, &ContextBuilder::new(&self.collection), &self.renderer, out)?;
         self.exports_stale = true;
         Ok(())
     }
@@ -318,6 +297,33 @@ impl SiteModel {
         }
         Ok(())
     }
+}
+
+/// Renders `pages` and writes those whose HTML differs from their file in
+/// `out` (atomically, creating folders). Returns how many were written.
+fn write_changed(
+    pages: &[Page],
+    contexts: &ContextBuilder<'_>,
+    renderer: &Renderer,
+    out: &Path,
+) -> Result<usize, NotFast> {
+    let written = AtomicUsize::new(0);
+    pages.par_iter().try_for_each(|page| {
+        let html = renderer
+            .render(page.template, &contexts.page(page))
+            .map_err(NotFast::Template)?;
+        let path = out.join(&page.file);
+        if holds(&path, html.as_bytes()) {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(NotFast::Io)?;
+        }
+        write_atomically(&path, html.as_bytes()).map_err(NotFast::Io)?;
+        written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    })?;
+    Ok(written.into_inner())
 }
 
 /// Case id → index in `collection.cases`.

@@ -116,11 +116,7 @@ impl Staging {
     /// previous output is never written to.
     fn link_unchanged(&self, relative: &Path, path: &Path, bytes: &[u8]) -> bool {
         let old = self.out.join(relative);
-        let same = match fs::symlink_metadata(&old) {
-            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(&old).is_ok_and(|b| b == bytes),
-            _ => false,
-        };
-        same && fs::hard_link(&old, path).is_ok()
+        holds(&old, bytes) && fs::hard_link(&old, path).is_ok()
     }
 
     /// Replaces the output with the staging folder. The previous output is
@@ -231,6 +227,15 @@ fn remove_stale_staging(parent: &Path, name: &str) {
         if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
             let _ = fs::remove_dir_all(entry.path());
         }
+    }
+}
+
+/// Whether `path` is a regular file holding exactly `bytes` (its size is
+/// compared first, so most changed files are not read).
+pub fn holds(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|b| b == bytes),
+        _ => false,
     }
 }
 
