@@ -125,16 +125,16 @@ impl Morphs {
         if text.len() > CACHE_MAX_TEXT {
             return Rc::new(Morphs::analyse(segmenter, text));
         }
+        if let Some(morphs) = Morphs::recent(text) {
+            return morphs;
+        }
+        let morphs = Rc::new(Morphs::analyse(segmenter, text));
         RECENT.with(|recent| {
             let mut recent = recent.borrow_mut();
-            if let Some((_, morphs)) = recent.iter().find(|(t, _)| **t == *text) {
-                return Rc::clone(morphs);
-            }
-            let morphs = Rc::new(Morphs::analyse(segmenter, text));
             recent.truncate(CACHE_ENTRIES - 1);
             recent.push_front((text.into(), Rc::clone(&morphs)));
-            morphs
-        })
+        });
+        morphs
     }
 
     /// The analysis of `text` if this thread analysed it recently (see
