@@ -91,8 +91,9 @@ fn names_text(case: &Case) -> String {
     parts.join("\n")
 }
 
-/// Everything searchable in the body: Markdown text plus the effects.
-fn body_text(case: &Case) -> String {
+/// Everything searchable in the body: Markdown text plus the effects
+/// ([`FieldTexts::body`]).
+pub fn body_text(case: &Case) -> String {
     let mut text = markdown_to_text(&case.body);
     for effect in &case.front.effects {
         text.push_str(&effect.text);
