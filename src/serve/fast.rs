@@ -116,7 +116,7 @@ impl SiteModel {
 
     /// Applies an edit of `old` into `new` (same id) to the site in `out`,
     /// if the case keeps its place in the site. Returns the case's new
-    /// record and how many pages were rewritten.
+    /// record and how many pages were written (those whose HTML changed).
     pub fn apply(&mut self, old: &Case, new: &Case, config: &Config, out: &Path) -> Result<(Value, usize), NotFast> {
         if old.id != new.id || old.front.draft != new.front.draft {
             return Err(NotFast::Shape);
@@ -150,8 +150,7 @@ impl SiteModel {
                 self.collection.summaries[i],
             ) = previous;
         }
-        written?;
-        Ok((record(&self.collection.cases[i]), pages.len()))
+        Ok((record(&self.collection.cases[i]), written?))
     }
 
     /// Derives the model again from `cases` (every valid case, sorted by
@@ -235,10 +234,11 @@ impl SiteModel {
         })
     }
 
-    fn write_pages(&mut self, pages: &[Page], out: &Path) -> Result<(), NotFast> {
-        write_changed(pages, &ContextBuilder::new(&self.collection), &self.renderer, out)?;
+    /// Writes those of `pages` whose HTML changed; returns how many.
+    fn write_pages(&mut self, pages: &[Page], out: &Path) -> Result<usize, NotFast> {
+        let written = write_changed(pages, &ContextBuilder::new(&self.collection), &self.renderer, out)?;
         self.exports_stale = true;
-        Ok(())
+        Ok(written)
     }
 
     /// Rewrites `cases.json`, `cases.csv` and the search page's data after

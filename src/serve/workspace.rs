@@ -67,7 +67,7 @@ pub enum Outcome {
         changed: Vec<String>,
         /// How the site was brought up to date.
         scope: Scope,
-        /// Pages rewritten.
+        /// Pages written (those whose HTML changed).
         pages: usize,
         elapsed: Duration,
     },
