@@ -42,7 +42,7 @@ impl Phases {
     /// Prints `jirei: <what> phases: name 1.0 ms, …` on stderr if
     /// `JIREI_TIMING` is set.
     pub fn report(&self, what: &str) {
-        if std::env::var_os("JIREI_TIMING").is_some() {
+        if enabled() {
             eprintln!("jirei: {what} phases: {}", self.summary());
         }
     }
@@ -58,6 +58,11 @@ impl Phases {
             .collect();
         parts.join(", ")
     }
+}
+
+/// Whether timings are printed (`JIREI_TIMING` is set).
+pub fn enabled() -> bool {
+    std::env::var_os("JIREI_TIMING").is_some()
 }
 
 /// The resident memory of this process in MB (Linux: `VmRSS` in

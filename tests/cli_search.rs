@@ -199,3 +199,50 @@ fn drafts_are_searchable_only_with_drafts_as_the_site_publishes_them() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_index_built_beside_the_site_answers_as_one_built_alone() {
+    let root = copy_collection();
+    let build = Command::new(env!("CARGO_BIN_EXE_jirei"))
+        .arg("--root")
+        .arg(root.path())
+        .arg("build")
+        .env("JIREI_TIMING", "1")
+        .output()
+        .expect("run jirei");
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let taken: u64 = stderr
+        .split("search index: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the build reports the texts it handed to the index: {stderr}"));
+    assert!(taken >= 85, "the index took the site's segmentations: {stderr}");
+    // Phrases, readings, partial words, filters and sorting.
+    let queries: [&[&str]; 6] = [
+        &["書かない窓口"],
+        &["\"電子申請\""],
+        &["ぎょうせい"],
+        &["ノーコード"],
+        &["AI", "--band", "10k-50k"],
+        &["RPA", "--sort", "population"],
+    ];
+    let beside: Vec<_> = queries.iter().map(|q| json(root.path(), q)).collect();
+    let alone = jirei(root.path(), &["index", "--force"]);
+    assert_eq!(
+        alone.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&alone.stderr)
+    );
+    for (query, beside) in queries.iter().zip(beside) {
+        assert!(beside["total"].as_u64() > Some(0), "{query:?} finds something");
+        assert_eq!(json(root.path(), query), beside, "{query:?}");
+    }
+}

@@ -8,6 +8,9 @@
 //! This module owns normalisation, segmentation (lindera with the embedded
 //! IPADIC), term filtering, readings, n-grams, synonyms and the tantivy
 //! tokenizers. It knows nothing about cases, fields or the index schema.
+//! A [`Handoff`] lets one pass over a collection reuse the segmentations of
+//! another running beside it (`jirei build`: the site's search data and the
+//! tantivy index).
 //!
 //! # The three term streams
 //!
@@ -43,6 +46,7 @@
 pub mod dictionary;
 mod error;
 mod expand;
+mod handoff;
 pub mod kana;
 mod morph;
 pub mod normalize;
@@ -53,13 +57,13 @@ mod tokenizer;
 #[cfg(test)]
 mod tests;
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use lindera::segmenter::Segmenter;
 
 pub use error::{AnalysisError, SourceLocation};
 pub use expand::{MAX_ALTERNATIVES, SynonymTable};
+pub use handoff::{HELD_DOCS, Handoff, HandoffStats};
 pub use morph::Kind as MorphemeKind;
 pub use synonyms::{OneWay, Phrase, Synonyms};
 pub use terms::{Sink, Term};
@@ -125,6 +129,8 @@ pub struct Morpheme {
 #[derive(Clone)]
 pub struct Analyzer {
     inner: Arc<Inner>,
+    /// Where texts analysed by another pass may be waiting (see [`Handoff`]).
+    handoff: Option<Arc<Handoff>>,
 }
 
 struct Inner {
@@ -163,7 +169,34 @@ impl Analyzer {
                 segmenter,
                 synonyms: table,
             }),
+            handoff: None,
         })
+    }
+
+    /// This analyser, taking the segmentation of a text from `handoff`
+    /// when another pass offered it there (the result is the same).
+    pub fn taking_from(&self, handoff: Arc<Handoff>) -> Analyzer {
+        Analyzer {
+            inner: Arc::clone(&self.inner),
+            handoff: Some(handoff),
+        }
+    }
+
+    /// Offers the segmentations of document `doc`'s `texts`, analysed on
+    /// this thread just before, to whoever takes from `handoff`. Empty and
+    /// repeated texts are left out, as are texts no longer in this
+    /// thread's recent analyses (the taker then segments them itself).
+    pub fn offer(&self, handoff: &Handoff, doc: usize, texts: &[&str]) {
+        let mut offered: Vec<(Box<str>, Arc<Morphs>)> = Vec::with_capacity(texts.len());
+        for &text in texts {
+            if text.is_empty() || offered.iter().any(|(t, _)| **t == *text) {
+                continue;
+            }
+            if let Some(morphs) = Morphs::recent(text) {
+                offered.push((text.into(), morphs));
+            }
+        }
+        handoff.offer(doc, offered);
     }
 
     /// The embedded dictionary with the synonym list shipped with jirei.
@@ -280,8 +313,8 @@ impl Analyzer {
         &self.inner.synonyms
     }
 
-    fn morphs(&self, text: &str) -> Rc<Morphs> {
-        Morphs::cached(self.inner.segmenter, text)
+    fn morphs(&self, text: &str) -> Arc<Morphs> {
+        Morphs::cached(self.inner.segmenter, text, self.handoff.as_deref())
     }
 
     fn collect(&self, field: TermField, text: &str) -> Vec<Term> {

@@ -8,12 +8,13 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use lindera::segmenter::Segmenter;
 use lindera_dictionary::dictionary::Dictionary;
 use lindera_dictionary::viterbi::WordId;
 
+use super::handoff::Handoff;
 use super::kana::{LONG_VOWEL, is_kana_word, push_katakana_stem, to_katakana};
 use super::normalize::{Normalized, OffsetCursor};
 
@@ -36,7 +37,7 @@ const CACHE_MAX_TEXT: usize = 64 * 1024;
 thread_local! {
     static DETAILS: RefCell<HashMap<u32, Details, BuildHasherDefault<IdHasher>>> =
         RefCell::new(HashMap::default());
-    static RECENT: RefCell<VecDeque<(Box<str>, Rc<Morphs>)>> = const { RefCell::new(VecDeque::new()) };
+    static RECENT: RefCell<VecDeque<(Box<str>, Arc<Morphs>)>> = const { RefCell::new(VecDeque::new()) };
 }
 
 /// A multiplicative hash for dictionary word ids (SipHash is several times
@@ -121,31 +122,35 @@ impl Morphs {
     /// one segmentation (the dominant cost of indexing). Five main-field
     /// texts (title, point, tags, names, body) come before the first
     /// reading one, so the cache holds more than five.
-    pub fn cached(segmenter: &'static Segmenter, text: &str) -> Rc<Morphs> {
+    ///
+    /// A text not analysed recently is taken from `handoff` if another pass
+    /// offered it there.
+    pub fn cached(segmenter: &'static Segmenter, text: &str, handoff: Option<&Handoff>) -> Arc<Morphs> {
         if text.len() > CACHE_MAX_TEXT {
-            return Rc::new(Morphs::analyse(segmenter, text));
+            return Arc::new(Morphs::analyse(segmenter, text));
         }
         if let Some(morphs) = Morphs::recent(text) {
             return morphs;
         }
-        let morphs = Rc::new(Morphs::analyse(segmenter, text));
+        let taken = handoff.and_then(|h| h.take(text));
+        let morphs = taken.unwrap_or_else(|| Arc::new(Morphs::analyse(segmenter, text)));
         RECENT.with(|recent| {
             let mut recent = recent.borrow_mut();
             recent.truncate(CACHE_ENTRIES - 1);
-            recent.push_front((text.into(), Rc::clone(&morphs)));
+            recent.push_front((text.into(), Arc::clone(&morphs)));
         });
         morphs
     }
 
     /// The analysis of `text` if this thread analysed it recently (see
     /// [`Morphs::cached`]), without analysing it otherwise.
-    pub fn recent(text: &str) -> Option<Rc<Morphs>> {
+    pub fn recent(text: &str) -> Option<Arc<Morphs>> {
         RECENT.with(|recent| {
             recent
                 .borrow()
                 .iter()
                 .find(|(t, _)| **t == *text)
-                .map(|(_, morphs)| Rc::clone(morphs))
+                .map(|(_, morphs)| Arc::clone(morphs))
         })
     }
 

@@ -5,14 +5,17 @@
 //! as it was on any failure.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 
 use super::{Cli, exit};
+use crate::analysis::{Analyzer, Handoff};
 use crate::config::Config;
 use crate::corpus;
 use crate::diagnostic::{Diagnostic, display_path, summary};
+use crate::index;
 use crate::site::output::OutputError;
 use crate::site::{self, BuildError, BuildOptions, BuildReport};
 
@@ -64,27 +67,6 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     }
     // The files' text only serves diagnostics (at 100,000 cases about 500 MB).
     corpus.sources = Default::default();
-    let options = BuildOptions {
-        root: cli.root.clone(),
-        out: args.out.clone().unwrap_or_else(|| cli.root.join("public")),
-        base_url: args.base_url.clone(),
-        drafts: args.drafts,
-    };
-    let report = match site::build(&corpus.cases, &config, &options) {
-        Ok(report) => report,
-        Err(e) => return report_failure(cli, e),
-    };
-    print_summary(&report, &corpus.diagnostics, started);
-    // The replaced output is removed in the background meanwhile.
-    let code = refresh_index(cli, corpus.cases, args.drafts);
-    drop(report.replaced);
-    code
-}
-
-/// Brings the search index used by `jirei search` up to date with the
-/// cases just published.
-fn refresh_index(cli: &Cli, cases: Vec<crate::case::Case>, drafts: bool) -> u8 {
-    let started = Instant::now();
     let analyzer = match super::search::analyzer_for(&cli.root) {
         Ok(a) => a,
         Err(e) => {
@@ -92,7 +74,76 @@ fn refresh_index(cli: &Cli, cases: Vec<crate::case::Case>, drafts: bool) -> u8 {
             return exit::INVALID;
         }
     };
-    match crate::index::ensure(&cli.root, &analyzer, drafts, || cases) {
+    // A search index to rebuild is built beside the site, from the
+    // segmentations of its search data (each text is segmented once).
+    let handoff = (!index::is_current(&cli.root, args.drafts)).then(|| Arc::new(Handoff::new()));
+    let options = BuildOptions {
+        root: cli.root.clone(),
+        out: args.out.clone().unwrap_or_else(|| cli.root.join("public")),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        handoff: handoff.clone(),
+    };
+    let cases = &corpus.cases;
+    let (site, index) = std::thread::scope(|scope| {
+        let index = handoff.as_ref().map(|handoff| {
+            let analyzer = &analyzer;
+            scope.spawn(move || {
+                let started = Instant::now();
+                let index = index::rebuild_alongside(&cli.root, analyzer, args.drafts, cases, handoff);
+                (index, started.elapsed())
+            })
+        });
+        let site = site::build(cases, &config, &options);
+        if let Some(handoff) = &handoff {
+            // Also when the site failed: the index then segments the rest.
+            handoff.close();
+        }
+        (site, index.map(|job| job.join()))
+    });
+    let report = match site {
+        Ok(report) => report,
+        Err(e) => return report_failure(cli, e),
+    };
+    print_summary(&report, &corpus.diagnostics, started);
+    let code = match index {
+        Some(Ok((Ok(index), took))) => {
+            let stats = handoff.as_ref().map(|h| h.stats());
+            if let Some(stats) = stats
+                && crate::timing::enabled()
+            {
+                eprintln!(
+                    "jirei: search index: {} texts taken from the search data, {} segmented again",
+                    stats.taken, stats.missed
+                );
+            }
+            out!(
+                "search index rebuilt: {} cases ({:.2} s, beside the site)",
+                index.num_docs(),
+                took.as_secs_f64()
+            );
+            exit::OK
+        }
+        Some(Ok((Err(e), _))) => {
+            eprintln!("jirei: error: the site was built, but the search index failed: {e}");
+            exit::INVALID
+        }
+        Some(Err(_)) => {
+            eprintln!("jirei: error: the site was built, but building the search index stopped unexpectedly");
+            exit::INVALID
+        }
+        // The replaced output is removed in the background meanwhile.
+        None => refresh_index(cli, &analyzer, corpus.cases, args.drafts),
+    };
+    drop(report.replaced);
+    code
+}
+
+/// Brings the search index used by `jirei search` up to date with the
+/// cases just published.
+fn refresh_index(cli: &Cli, analyzer: &Analyzer, cases: Vec<crate::case::Case>, drafts: bool) -> u8 {
+    let started = Instant::now();
+    match crate::index::ensure(&cli.root, analyzer, drafts, || cases) {
         Ok((index, freshness)) => {
             let what = match freshness {
                 crate::index::Freshness::Rebuilt => "rebuilt",

@@ -282,7 +282,7 @@ impl SiteModel {
             }
             Ok(())
         };
-        crate::site::write_search_data(cases, &self.collection, config, root, &sink)
+        crate::site::write_search_data(cases, &self.collection, config, root, None, &sink)
             .map_err(|e| NotFast::Export(e.to_string()))?;
         let written = written.into_inner().unwrap_or_default();
         let page = dir.join("index.html");

@@ -403,6 +403,7 @@ impl Workspace {
             out: self.out.clone(),
             base_url: Some(BASE_URL.to_string()),
             drafts: self.drafts,
+            handoff: None,
         };
         let shown = |d: &Diagnostic| vec![ShownDiagnostic::of(d, &self.root, None)];
         match site::build(cases, &self.config, &options) {
@@ -458,7 +459,7 @@ impl Workspace {
         }
         let cases = valid_cases(&self.disk);
         let dir = self.root.join(index::CACHE_DIR);
-        let index = index::build(&dir, &cases, &self.analyzer, fingerprint).map_err(|e| e.to_string())?;
+        let index = index::build(&dir, &cases, &self.analyzer, fingerprint, None).map_err(|e| e.to_string())?;
         self.index = Arc::new(index);
         Ok(())
     }

@@ -46,10 +46,11 @@ pub mod similar;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analysis::{Analyzer, Synonyms};
+use crate::analysis::{Analyzer, Handoff, Synonyms};
 use crate::case::Case;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -72,6 +73,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include cases marked `draft: true`.
     pub drafts: bool,
+    /// Where to offer the search data's segmentations to a search index
+    /// built at the same time (see [`Handoff`]).
+    pub handoff: Option<Arc<Handoff>>,
 }
 
 impl BuildOptions {
@@ -81,6 +85,7 @@ impl BuildOptions {
             out: out.to_path_buf(),
             base_url: None,
             drafts: false,
+            handoff: None,
         }
     }
 }
@@ -194,12 +199,13 @@ pub fn write_search_data(
     collection: &Collection,
     config: &Config,
     root: &Path,
+    handoff: Option<&Handoff>,
     sink: &search_index::Sink<'_>,
 ) -> Result<(), BuildError> {
     let synonyms = Synonyms::for_collection(root).map_err(|e| BuildError::Search(e.to_string()))?;
     let analyzer = Analyzer::new(synonyms.clone()).map_err(|e| BuildError::Search(e.to_string()))?;
     let published = collection::published(cases, collection.settings.drafts);
-    search_index::build(&published, collection, config, &synonyms, &analyzer, sink)?;
+    search_index::build(&published, collection, config, &synonyms, &analyzer, handoff, sink)?;
     Ok(())
 }
 
@@ -213,7 +219,14 @@ fn write_search_index(
 ) -> Result<(), BuildError> {
     let dir = Path::new(search_index::SEARCH_DIR);
     let sink = |name: &str, bytes: &[u8]| staging.write(&dir.join(name), bytes);
-    write_search_data(cases, collection, config, &options.root, &sink)
+    write_search_data(
+        cases,
+        collection,
+        config,
+        &options.root,
+        options.handoff.as_deref(),
+        &sink,
+    )
 }
 
 fn template_error(theme: &Theme, diagnostic: Diagnostic) -> BuildError {

@@ -55,7 +55,7 @@ use rayon::prelude::*;
 
 use super::collection::Collection;
 use super::output::OutputError;
-use crate::analysis::{Analyzer, Synonyms};
+use crate::analysis::{Analyzer, Handoff, Synonyms};
 use crate::case::Case;
 use crate::config::Config;
 use crate::index::CaseSummary;
@@ -120,12 +120,15 @@ fn emit(sink: &Sink<'_>, name: &str, parts: &[Part<'_>]) -> Result<(), OutputErr
 /// soon as it is made (at 10,000 cases they add up to hundreds of MB).
 ///
 /// `cases` are the published cases in the collection's order (by id).
+/// With a `handoff`, their segmentations are offered there for another
+/// pass over the same cases (the search index).
 pub fn build(
     cases: &[&Case],
     collection: &Collection,
     config: &Config,
     synonyms: &Synonyms,
     analyzer: &Analyzer,
+    handoff: Option<&Handoff>,
     sink: &Sink<'_>,
 ) -> Result<(), OutputError> {
     let mut phases = Phases::start();
@@ -137,7 +140,7 @@ pub fn build(
         postings::DocInput { texts, chunk_starts }
     };
     let mut observations = lexicon::Observations::default();
-    let mut postings = postings::build(cases.len(), &input, analyzer, &mut observations);
+    let mut postings = postings::build(cases.len(), &input, analyzer, handoff, &mut observations);
     phases.mark("postings");
     let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
     let lexicon = lexicon::build(observations, &phrases, analyzer);

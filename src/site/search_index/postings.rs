@@ -33,7 +33,7 @@ use tantivy::fieldnorm::FieldNormReader;
 
 use super::encode::push_varint;
 use super::lexicon::{Observation, Observations, observe};
-use crate::analysis::{Analyzer, TermField};
+use crate::analysis::{Analyzer, Handoff, TermField};
 use crate::index::document::FieldTexts;
 
 /// Field numbers shared with the JS: the five word fields, reading, ngram.
@@ -187,10 +187,14 @@ pub struct DocInput {
 /// lexicon. `input(doc)` makes a document's texts when its batch comes, so
 /// only a batch's texts are held at once (at 100,000 cases all of them
 /// would take about half a gigabyte).
+///
+/// With a `handoff`, each document's segmentations are offered there as
+/// soon as its batch is analysed (see [`Handoff`]).
 pub fn build(
     num_docs: usize,
     input: &(dyn Fn(usize) -> DocInput + Sync),
     analyzer: &Analyzer,
+    handoff: Option<&Handoff>,
     observations: &mut Observations,
 ) -> Postings {
     let mut out = Postings {
@@ -199,10 +203,21 @@ pub fn build(
     };
     let mut partitions: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     for first in (0..num_docs).step_by(BATCH) {
-        let analysed: Vec<([DocField; 7], Vec<Observation>)> = (first..num_docs.min(first + BATCH))
+        let end = num_docs.min(first + BATCH);
+        let analysed: Vec<([DocField; 7], Vec<Observation>)> = (first..end)
             .into_par_iter()
-            .map(|doc| analyse(&input(doc), analyzer))
+            .map(|doc| {
+                let input = input(doc);
+                let analysed = analyse(&input, analyzer);
+                if let Some(handoff) = handoff {
+                    analyzer.offer(handoff, doc, &input.texts.ngram_values());
+                }
+                analysed
+            })
             .collect();
+        if let Some(handoff) = handoff {
+            handoff.offered_up_to(end);
+        }
         let first_doc = first as u32;
         let mut fields = Vec::with_capacity(analysed.len());
         let mut words = Vec::with_capacity(analysed.len());
