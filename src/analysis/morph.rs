@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use lindera::segmenter::Segmenter;
 use lindera_dictionary::dictionary::Dictionary;
-use lindera_dictionary::viterbi::WordId;
+use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use super::handoff::Handoff;
 use super::kana::{LONG_VOWEL, is_kana_word, push_katakana_stem, to_katakana};
@@ -38,6 +38,9 @@ thread_local! {
     static DETAILS: RefCell<HashMap<u32, Details, BuildHasherDefault<IdHasher>>> =
         RefCell::new(HashMap::default());
     static RECENT: RefCell<VecDeque<(Box<str>, Arc<Morphs>)>> = const { RefCell::new(VecDeque::new()) };
+    /// The Viterbi lattice, reused from one text to the next (a new one per
+    /// text allocates a slot vector per character).
+    static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
 }
 
 /// A multiplicative hash for dictionary word ids (SipHash is several times
@@ -172,7 +175,11 @@ impl Morphs {
     fn segment(&mut self, segmenter: &'static Segmenter, text: &str) {
         // Segmentation only fails on internal lattice errors; an
         // unanalysable text is then simply not indexed, never a panic.
-        let Ok(tokens) = segmenter.segment(Cow::Borrowed(text)) else {
+        let segmented = LATTICE.with(|lattice| match lattice.try_borrow_mut() {
+            Ok(mut lattice) => segmenter.segment_with_lattice(Cow::Borrowed(text), &mut lattice),
+            Err(_) => segmenter.segment(Cow::Borrowed(text)),
+        });
+        let Ok(tokens) = segmented else {
             return;
         };
         let dictionary = &segmenter.dictionary;
