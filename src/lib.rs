@@ -16,6 +16,7 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostic;
 pub mod export;
+pub mod hash;
 pub mod import;
 pub mod index;
 pub mod lock;

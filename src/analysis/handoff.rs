@@ -14,12 +14,12 @@
 //! usual. Memory is bounded: the segmentations of at most [`HELD_DOCS`]
 //! documents are held, the oldest dropped first.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::morph::Morphs;
+use crate::hash::FastMap;
 
 /// Documents whose segmentations are held at most: the index may lag this
 /// far behind the search data pass before it has to segment texts itself.
@@ -41,7 +41,7 @@ type Held = (usize, Box<str>, Arc<Morphs>);
 #[derive(Default)]
 struct State {
     /// Text hash → the held texts with that hash and their segmentation.
-    held: HashMap<u64, Vec<Held>, BuildHasherDefault<TextHasher>>,
+    held: FastMap<u64, Vec<Held>>,
     /// The held texts by document, oldest first: (document, text hash).
     order: VecDeque<(usize, u64)>,
     /// Documents `0..ready` have been offered.
@@ -155,30 +155,8 @@ impl State {
     }
 }
 
-/// FxHash over the text's bytes: our own documents, so no flooding concern.
-#[derive(Default)]
-struct TextHasher(u64);
-
-impl Hasher for TextHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
 fn hash(text: &str) -> u64 {
-    BuildHasherDefault::<TextHasher>::default().hash_one(text.as_bytes())
+    crate::hash::hash_bytes(text.as_bytes())
 }
 
 #[cfg(test)]

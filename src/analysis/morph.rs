@@ -5,8 +5,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -17,6 +16,7 @@ use lindera_dictionary::viterbi::{Lattice, WordId};
 use super::handoff::Handoff;
 use super::kana::{LONG_VOWEL, is_kana_word, push_katakana_stem, to_katakana};
 use super::normalize::{Normalized, OffsetCursor};
+use crate::hash::FastMap;
 
 /// Detail indexes of the IPADIC schema (after the four common fields).
 const POS: usize = 0;
@@ -35,37 +35,11 @@ const CACHE_ENTRIES: usize = 8;
 const CACHE_MAX_TEXT: usize = 64 * 1024;
 
 thread_local! {
-    static DETAILS: RefCell<HashMap<u32, Details, BuildHasherDefault<IdHasher>>> =
-        RefCell::new(HashMap::default());
+    static DETAILS: RefCell<FastMap<u32, Details>> = RefCell::new(FastMap::default());
     static RECENT: RefCell<VecDeque<(Box<str>, Arc<Morphs>)>> = const { RefCell::new(VecDeque::new()) };
     /// The Viterbi lattice, reused from one text to the next (a new one per
     /// text allocates a slot vector per character).
     static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
-}
-
-/// A multiplicative hash for dictionary word ids (SipHash is several times
-/// slower and hash flooding is not a concern for ids from our dictionary).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_u32(&mut self, id: u32) {
-        self.write_u64(u64::from(id));
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
 }
 
 /// How a token takes part in the term streams.

@@ -26,8 +26,6 @@
 //! snippet chunk they occur in; [`super::lists`] turns them into their
 //! shipped form.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use tantivy::fieldnorm::FieldNormReader;
 
@@ -42,27 +40,7 @@ pub const BODY: usize = 4;
 pub const READING: usize = 5;
 pub const NGRAM: usize = 6;
 
-/// A fast non-cryptographic hash (FxHash) for the many string keys of a
-/// build: the keys come from our own documents, so flooding is no concern.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-}
-
-/// A hash map with [`FxHasher`].
-pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+pub use crate::hash::{FastMap, FxHasher};
 
 /// Documents analysed per parallel batch (bounds memory at 10,000 cases).
 const BATCH: usize = 64;
@@ -413,10 +391,7 @@ fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]
 
 /// The hash that picks a key's merge partition.
 fn key_hash(key: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = FxHasher::default();
-    hasher.write(key.as_bytes());
-    hasher.finish()
+    crate::hash::hash_bytes(key.as_bytes())
 }
 
 /// The key of two adjacent terms (see the module documentation).
