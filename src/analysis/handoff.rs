@@ -104,6 +104,13 @@ impl Handoff {
         self.offered.notify_all();
     }
 
+    /// A guard that closes the handoff when dropped: hold it while offering,
+    /// so a taker waiting in [`Handoff::wait_for`] is released however the
+    /// offering pass ends (an error or a panic included).
+    pub fn closing(&self) -> Closing<'_> {
+        Closing(self)
+    }
+
     /// Waits until document `doc` has been offered or the handoff is closed.
     pub fn wait_for(&self, doc: usize) {
         let mut state = self.lock();
@@ -140,6 +147,15 @@ impl Handoff {
         // A panic elsewhere cannot leave the store inconsistent: every
         // update is a single push or removal.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Closes a [`Handoff`] when dropped (see [`Handoff::closing`]).
+pub struct Closing<'a>(&'a Handoff);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -221,5 +237,20 @@ mod tests {
         handoff.close();
         waiter.join().expect("the waits end");
         handoff.wait_for(100);
+    }
+
+    #[test]
+    fn a_waiting_taker_is_released_when_the_offering_pass_panics() {
+        let handoff = Arc::new(Handoff::new());
+        let waiter = {
+            let handoff = Arc::clone(&handoff);
+            std::thread::spawn(move || handoff.wait_for(0))
+        };
+        let offering = std::panic::catch_unwind(|| {
+            let _closing = handoff.closing();
+            panic!("the offering pass fails");
+        });
+        assert!(offering.is_err());
+        waiter.join().expect("the wait ends");
     }
 }

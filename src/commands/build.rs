@@ -94,11 +94,12 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
                 (index, started.elapsed())
             })
         });
+        // Closed however the site build ends (an error or a panic too), so
+        // the index never waits for offers that will not come: it then
+        // segments the rest itself.
+        let closing = handoff.as_deref().map(Handoff::closing);
         let site = site::build(cases, &config, &options);
-        if let Some(handoff) = &handoff {
-            // Also when the site failed: the index then segments the rest.
-            handoff.close();
-        }
+        drop(closing);
         (site, index.map(|job| job.join()))
     });
     let report = match site {
