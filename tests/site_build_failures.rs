@@ -95,6 +95,44 @@ fn a_template_error_names_the_file_and_line_and_leaves_the_output_alone() {
 }
 
 #[test]
+fn a_failed_build_leaves_the_search_index_as_it_was() {
+    let (_tmp, root, out) = built_copy();
+    let cache = root.join(".jirei-cache");
+    let fingerprint = cache.join("index/jirei-fingerprint");
+    let before = fs::read(&fingerprint).expect("the build made the index");
+    // An edited case makes the index stale, so the build starts rebuilding
+    // it beside the site; a broken template then fails the site.
+    let case = root.join("cases/bizen-kouiki.md");
+    let text = fs::read_to_string(&case).expect("case");
+    fs::write(&case, format!("{text}\n追記した段落。\n")).expect("edit");
+    let templates = root.join("themes/default/templates");
+    fs::create_dir_all(&templates).expect("mkdir");
+    fs::write(
+        templates.join("case.html"),
+        "{% extends \"base.html\" %}\n{{ case.title }\n",
+    )
+    .expect("write");
+    let failed = build(&root, &out, &[]);
+    assert_eq!(
+        failed.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&failed.stderr)
+    );
+    assert_eq!(
+        fs::read(&fingerprint).expect("index"),
+        before,
+        "the index was not replaced"
+    );
+    let leftovers: Vec<_> = fs::read_dir(&cache)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".index-building"))
+        .collect();
+    assert!(leftovers.is_empty(), "no half-built index left: {leftovers:?}");
+}
+
+#[test]
 fn an_overridden_template_is_used() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("collection");

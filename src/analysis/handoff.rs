@@ -15,7 +15,7 @@
 //! documents are held, the oldest dropped first.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::morph::Morphs;
@@ -33,6 +33,7 @@ pub struct Handoff {
     offered: Condvar,
     taken: AtomicU64,
     missed: AtomicU64,
+    cancelled: AtomicBool,
 }
 
 /// A held text: (document, text, segmentation).
@@ -109,6 +110,18 @@ impl Handoff {
     /// offering pass ends (an error or a panic included).
     pub fn closing(&self) -> Closing<'_> {
         Closing(self)
+    }
+
+    /// Closes the handoff and tells the taker to stop: the work it would
+    /// do is no longer wanted (the site build failed).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+        self.close();
+    }
+
+    /// Whether [`Handoff::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
     }
 
     /// Waits until document `doc` has been offered or the handoff is closed.

@@ -99,6 +99,10 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         // segments the rest itself.
         let closing = handoff.as_deref().map(Handoff::closing);
         let site = site::build(cases, &config, &options);
+        if let (Err(_), Some(handoff)) = (&site, &handoff) {
+            // The build fails: as before, the index is left as it was.
+            handoff.cancel();
+        }
         drop(closing);
         (site, index.map(|job| job.join()))
     });

@@ -33,6 +33,9 @@ pub enum IndexError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("the search index at {0} was written by another version of jirei; run `jirei index` to rebuild it")]
     Incompatible(PathBuf),
+    /// The pass the index was built beside failed (see [`rebuild_alongside`]).
+    #[error("the search index was not rebuilt because the site build failed")]
+    Cancelled,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
@@ -121,6 +124,9 @@ fn fill(
     for (doc, case) in cases.iter().enumerate() {
         if let Some(handoff) = handoff {
             handoff.wait_for(doc);
+            if handoff.is_cancelled() {
+                return Err(IndexError::Cancelled);
+            }
         }
         let rank = ids.binary_search(&case.id.as_str()).unwrap_or(0) as u64;
         writer.add_document(document::to_document(case, rank, fields)?)?;
@@ -151,7 +157,11 @@ pub fn build(
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(&staging, schema)?;
     let held: Vec<&Case> = cases.iter().filter(|c| fingerprint.holds(c)).collect();
-    fill(&index, &fields, &held, analyzer, handoff)?;
+    if let Err(e) = fill(&index, &fields, &held, analyzer, handoff) {
+        drop(index);
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
     drop(index);
     fingerprint.write(&staging).map_err(io_error(&staging))?;
     swap_into_place(&staging, dir)?;
@@ -224,7 +234,8 @@ pub fn rebuild(root: &Path, analyzer: &Analyzer, drafts: bool, cases: &[Case]) -
 /// their segmentations in `handoff` in the same order (the site's search
 /// data): document `i` is added once that pass has offered it, and its
 /// texts are taken from the handoff rather than segmented again. The
-/// index is the same either way.
+/// index is the same either way. If the handoff is cancelled, nothing is
+/// written and the result is [`IndexError::Cancelled`].
 pub fn rebuild_alongside(
     root: &Path,
     analyzer: &Analyzer,
