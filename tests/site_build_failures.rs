@@ -24,6 +24,13 @@ fn copy_fixture(into: &Path) {
     }
 }
 
+/// Overrides theme template `name` in the collection at `root`.
+fn override_template(root: &Path, name: &str, text: &str) {
+    let templates = root.join("themes/default/templates");
+    fs::create_dir_all(&templates).expect("mkdir");
+    fs::write(templates.join(name), text).expect("write");
+}
+
 /// A copy of the fixture built once: (its temporary folder, the
 /// collection, the output).
 fn built_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
@@ -105,13 +112,7 @@ fn a_failed_build_leaves_the_search_index_as_it_was() {
     let case = root.join("cases/bizen-kouiki.md");
     let text = fs::read_to_string(&case).expect("case");
     fs::write(&case, format!("{text}\n追記した段落。\n")).expect("edit");
-    let templates = root.join("themes/default/templates");
-    fs::create_dir_all(&templates).expect("mkdir");
-    fs::write(
-        templates.join("case.html"),
-        "{% extends \"base.html\" %}\n{{ case.title }\n",
-    )
-    .expect("write");
+    override_template(&root, "case.html", "{% extends \"base.html\" %}\n{{ case.title }\n");
     let failed = build(&root, &out, &[]);
     assert_eq!(
         failed.status.code(),
@@ -137,13 +138,11 @@ fn an_overridden_template_is_used() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("collection");
     copy_fixture(&root);
-    let templates = root.join("themes/default/templates");
-    fs::create_dir_all(&templates).expect("mkdir");
-    fs::write(
-        templates.join("404.html"),
+    override_template(
+        &root,
+        "404.html",
         "{% extends \"base.html\" %}{% block main %}<p>独自の404</p>{% endblock main %}",
-    )
-    .expect("write");
+    );
     let out = tmp.path().join("public");
     assert!(build(&root, &out, &[]).status.success());
     assert!(read(&out, "404.html").contains("独自の404"));
