@@ -95,8 +95,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
             })
         });
         // Closed however the site build ends (an error or a panic too), so
-        // the index never waits for offers that will not come: it then
-        // segments the rest itself.
+        // the index never waits for offers that will not come.
         let closing = handoff.as_deref().map(Handoff::closing);
         let site = site::build(cases, &config, &options);
         if let (Err(_), Some(handoff)) = (&site, &handoff) {

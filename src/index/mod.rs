@@ -11,10 +11,9 @@ pub mod schema;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
-
-use std::sync::Arc;
 
 use crate::analysis::{Analyzer, Handoff, register_tokenizers};
 use crate::case::Case;
