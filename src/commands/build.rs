@@ -4,7 +4,7 @@
 //! (exit 1); so do template errors in the theme. The previous output stays
 //! as it was on any failure.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,10 +12,11 @@ use clap::Args;
 
 use super::{Cli, exit};
 use crate::analysis::{Analyzer, Handoff};
+use crate::case::Case;
 use crate::config::Config;
 use crate::corpus;
 use crate::diagnostic::{Diagnostic, display_path, summary};
-use crate::index;
+use crate::index::{self, Fingerprint, IndexError, SearchIndex};
 use crate::site::output::OutputError;
 use crate::site::{self, BuildError, BuildOptions, BuildReport};
 
@@ -74,9 +75,10 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
             return exit::INVALID;
         }
     };
-    // A search index to rebuild is built beside the site, from the
+    // A stale search index is rebuilt beside the site, from the
     // segmentations of its search data (each text is segmented once).
-    let handoff = (!index::is_current(&cli.root, args.drafts)).then(|| Arc::new(Handoff::new()));
+    let stale = index::stale(&cli.root, args.drafts);
+    let handoff = stale.as_ref().map(|_| Arc::new(Handoff::new()));
     let options = BuildOptions {
         root: cli.root.clone(),
         out: args.out.clone().unwrap_or_else(|| cli.root.join("public")),
@@ -84,38 +86,74 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         drafts: args.drafts,
         handoff: handoff.clone(),
     };
-    let cases = &corpus.cases;
-    let (site, index) = std::thread::scope(|scope| {
-        let index = handoff.as_ref().map(|handoff| {
-            let analyzer = &analyzer;
-            scope.spawn(move || {
-                let started = Instant::now();
-                let index = index::rebuild_alongside(&cli.root, analyzer, args.drafts, cases, handoff);
-                (index, started.elapsed())
-            })
-        });
-        // Closed however the site build ends (an error or a panic too), so
-        // the index never waits for offers that will not come.
-        let closing = handoff.as_deref().map(Handoff::closing);
-        let site = site::build(cases, &config, &options);
-        if let (Err(_), Some(handoff)) = (&site, &handoff) {
-            // The build fails: as before, the index is left as it was.
-            handoff.cancel();
-        }
-        drop(closing);
-        (site, index.map(|job| job.join()))
+    let beside = stale.zip(handoff).map(|(fingerprint, handoff)| IndexBeside {
+        root: &cli.root,
+        analyzer: &analyzer,
+        fingerprint,
+        handoff,
     });
+    let (site, index) = build_site_and_index(&corpus.cases, &config, &options, beside.as_ref());
     let report = match site {
         Ok(report) => report,
         Err(e) => return report_failure(cli, e),
     };
     print_summary(&report, &corpus.diagnostics, started);
-    let code = match index {
-        Some(Ok((Ok(index), took))) => {
-            let stats = handoff.as_ref().map(|h| h.stats());
-            if let Some(stats) = stats
-                && crate::timing::enabled()
-            {
+    // The replaced output is removed in the background meanwhile.
+    let code = match (index, &beside) {
+        (Some(built), Some(beside)) => report_index_beside(built, &beside.handoff),
+        _ => refresh_index(cli, &analyzer, corpus.cases, args.drafts),
+    };
+    drop(report.replaced);
+    code
+}
+
+/// What the search index built beside the site needs.
+struct IndexBeside<'a> {
+    root: &'a Path,
+    analyzer: &'a Analyzer,
+    fingerprint: Fingerprint,
+    handoff: Arc<Handoff>,
+}
+
+/// The index built beside the site: the result and how long it took, or
+/// the panic that stopped its thread.
+type IndexBuilt = std::thread::Result<(Result<SearchIndex, IndexError>, Duration)>;
+
+/// Builds the site and, with `beside`, the search index on a second thread
+/// at the same time (see [`crate::analysis::Handoff`]).
+fn build_site_and_index(
+    cases: &[Case],
+    config: &Config,
+    options: &BuildOptions,
+    beside: Option<&IndexBeside<'_>>,
+) -> (Result<BuildReport, BuildError>, Option<IndexBuilt>) {
+    std::thread::scope(|scope| {
+        let index = beside.map(|b| {
+            scope.spawn(move || {
+                let started = Instant::now();
+                let index = index::rebuild_alongside(b.root, b.analyzer, cases, &b.fingerprint, &b.handoff);
+                (index, started.elapsed())
+            })
+        });
+        // Closed however the site build ends (an error or a panic too), so
+        // the index never waits for offers that will not come.
+        let closing = beside.map(|b| b.handoff.closing());
+        let site = site::build(cases, config, options);
+        if let (Err(_), Some(b)) = (&site, beside) {
+            // The build fails: as before, the index is left as it was.
+            b.handoff.cancel();
+        }
+        drop(closing);
+        (site, index.map(|job| job.join()))
+    })
+}
+
+/// Reports the index built beside the site; gives the exit code.
+fn report_index_beside(built: IndexBuilt, handoff: &Handoff) -> u8 {
+    match built {
+        Ok((Ok(index), took)) => {
+            if crate::timing::enabled() {
+                let stats = handoff.stats();
                 eprintln!(
                     "jirei: search index: {} texts taken from the search data, {} segmented again",
                     stats.taken, stats.missed
@@ -128,24 +166,20 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
             );
             exit::OK
         }
-        Some(Ok((Err(e), _))) => {
+        Ok((Err(e), _)) => {
             eprintln!("jirei: error: the site was built, but the search index failed: {e}");
             exit::INVALID
         }
-        Some(Err(_)) => {
+        Err(_) => {
             eprintln!("jirei: error: the site was built, but building the search index stopped unexpectedly");
             exit::INVALID
         }
-        // The replaced output is removed in the background meanwhile.
-        None => refresh_index(cli, &analyzer, corpus.cases, args.drafts),
-    };
-    drop(report.replaced);
-    code
+    }
 }
 
 /// Brings the search index used by `jirei search` up to date with the
 /// cases just published.
-fn refresh_index(cli: &Cli, analyzer: &Analyzer, cases: Vec<crate::case::Case>, drafts: bool) -> u8 {
+fn refresh_index(cli: &Cli, analyzer: &Analyzer, cases: Vec<Case>, drafts: bool) -> u8 {
     let started = Instant::now();
     match crate::index::ensure(&cli.root, analyzer, drafts, || cases) {
         Ok((index, freshness)) => {

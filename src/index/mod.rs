@@ -188,11 +188,10 @@ pub enum Freshness {
 
 /// The cached index of `root` if it is current (reading it needs no lock).
 pub fn open_current(root: &Path, analyzer: &Analyzer, drafts: bool) -> Option<SearchIndex> {
-    let dir = root.join(CACHE_DIR);
-    if Fingerprint::read(&dir)? != Fingerprint::of_collection(root, drafts) {
+    if stale(root, drafts).is_some() {
         return None;
     }
-    SearchIndex::open(&dir, analyzer).ok()
+    SearchIndex::open(&root.join(CACHE_DIR), analyzer).ok()
 }
 
 /// Opens the cached index of `root` if it is current, else rebuilds it
@@ -235,23 +234,20 @@ pub fn rebuild(root: &Path, analyzer: &Analyzer, drafts: bool, cases: &[Case]) -
 /// texts are taken from the handoff rather than segmented again. The
 /// index is the same either way. If the handoff is cancelled, nothing is
 /// written and the result is [`IndexError::Cancelled`].
+/// `fingerprint` is the collection's, as [`stale`] gave it.
 pub fn rebuild_alongside(
     root: &Path,
     analyzer: &Analyzer,
-    drafts: bool,
     cases: &[Case],
+    fingerprint: &Fingerprint,
     handoff: &Arc<Handoff>,
 ) -> Result<SearchIndex, IndexError> {
-    build(
-        &root.join(CACHE_DIR),
-        cases,
-        analyzer,
-        &Fingerprint::of_collection(root, drafts),
-        Some(handoff),
-    )
+    build(&root.join(CACHE_DIR), cases, analyzer, fingerprint, Some(handoff))
 }
 
-/// Whether the cached index of `root` is current for its cases.
-pub fn is_current(root: &Path, drafts: bool) -> bool {
-    Fingerprint::read(&root.join(CACHE_DIR)) == Some(Fingerprint::of_collection(root, drafts))
+/// The fingerprint of `root`'s collection if the cached index does not
+/// match it (the index is stale or missing), `None` if it is current.
+pub fn stale(root: &Path, drafts: bool) -> Option<Fingerprint> {
+    let fingerprint = Fingerprint::of_collection(root, drafts);
+    (Fingerprint::read(&root.join(CACHE_DIR)).as_ref() != Some(&fingerprint)).then_some(fingerprint)
 }
