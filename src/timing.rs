@@ -68,7 +68,9 @@ pub fn enabled() -> bool {
 /// The resident memory of this process in MB (Linux: `VmRSS` in
 /// `/proc/self/status`), read only when timings are printed.
 fn resident_mb() -> Option<u64> {
-    std::env::var_os("JIREI_TIMING")?;
+    if !enabled() {
+        return None;
+    }
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -84,8 +84,10 @@ impl Handoff {
             state.order.push_back((doc, hash));
         }
         while state.order.front().is_some_and(|&(d, _)| d + HELD_DOCS < doc) {
+            // Each document holds a text once (see `Analyzer::offer`); it
+            // may have been taken already.
             if let Some((old, hash)) = state.order.pop_front() {
-                state.forget(old, hash);
+                state.remove(hash, |(d, _, _)| *d == old);
             }
         }
     }
@@ -135,15 +137,7 @@ impl Handoff {
     /// The held segmentation of `text`, removed from the store.
     pub(super) fn take(&self, text: &str) -> Option<Arc<Morphs>> {
         let hash = hash(text);
-        let mut state = self.lock();
-        let found = state.held.get_mut(&hash).and_then(|texts| {
-            let i = texts.iter().position(|(_, t, _)| **t == *text)?;
-            Some(texts.swap_remove(i).2)
-        });
-        if state.held.get(&hash).is_some_and(Vec::is_empty) {
-            state.held.remove(&hash);
-        }
-        drop(state);
+        let found = self.lock().remove(hash, |(_, t, _)| **t == *text);
         let counter = if found.is_some() { &self.taken } else { &self.missed };
         counter.fetch_add(1, Ordering::Relaxed);
         found
@@ -173,14 +167,14 @@ impl Drop for Closing<'_> {
 }
 
 impl State {
-    /// Drops document `doc`'s text with `hash` if it was not taken.
-    fn forget(&mut self, doc: usize, hash: u64) {
-        if let Some(texts) = self.held.get_mut(&hash) {
-            texts.retain(|(d, _, _)| *d != doc);
-            if texts.is_empty() {
-                self.held.remove(&hash);
-            }
+    /// Removes the first held text with `hash` that `which` picks.
+    fn remove(&mut self, hash: u64, which: impl Fn(&Held) -> bool) -> Option<Arc<Morphs>> {
+        let texts = self.held.get_mut(&hash)?;
+        let removed = texts.iter().position(which).map(|i| texts.swap_remove(i).2);
+        if texts.is_empty() {
+            self.held.remove(&hash);
         }
+        removed
     }
 }
 

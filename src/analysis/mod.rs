@@ -63,7 +63,7 @@ use lindera::segmenter::Segmenter;
 
 pub use error::{AnalysisError, SourceLocation};
 pub use expand::{MAX_ALTERNATIVES, SynonymTable};
-pub use handoff::{Closing, HELD_DOCS, Handoff, HandoffStats};
+pub use handoff::{Closing, Handoff, HandoffStats};
 pub use morph::Kind as MorphemeKind;
 pub use synonyms::{OneWay, Phrase, Synonyms};
 pub use terms::{Sink, Term};

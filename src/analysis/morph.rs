@@ -149,10 +149,7 @@ impl Morphs {
     fn segment(&mut self, segmenter: &'static Segmenter, text: &str) {
         // Segmentation only fails on internal lattice errors; an
         // unanalysable text is then simply not indexed, never a panic.
-        let segmented = LATTICE.with(|lattice| match lattice.try_borrow_mut() {
-            Ok(mut lattice) => segmenter.segment_with_lattice(Cow::Borrowed(text), &mut lattice),
-            Err(_) => segmenter.segment(Cow::Borrowed(text)),
-        });
+        let segmented = LATTICE.with_borrow_mut(|lattice| segmenter.segment_with_lattice(Cow::Borrowed(text), lattice));
         let Ok(tokens) = segmented else {
             return;
         };

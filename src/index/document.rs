@@ -132,9 +132,14 @@ impl FieldTexts {
         [&self.title, &self.point, &self.tags, &self.names]
     }
 
+    /// Every text, in field order: title, point, tags, names, body.
+    pub fn all(&self) -> [&str; 5] {
+        [&self.title, &self.point, &self.tags, &self.names, &self.body]
+    }
+
     /// The values of the n-gram field: title, point, tags, names, body.
     pub fn ngram_values(&self) -> [&str; 5] {
-        [&self.title, &self.point, &self.tags, &self.names, &self.body]
+        self.all()
     }
 }
 

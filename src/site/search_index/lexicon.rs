@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::encode::fnv1a;
-use super::postings::FastMap;
 use crate::analysis::{Analyzer, MorphemeKind};
+use crate::hash::FastMap;
 
 /// The cost of a character no known surface covers.
 pub const UNKNOWN_COST: u32 = 240;

@@ -40,7 +40,7 @@ pub const BODY: usize = 4;
 pub const READING: usize = 5;
 pub const NGRAM: usize = 6;
 
-pub use crate::hash::{FastMap, FxHasher};
+use crate::hash::FastMap;
 
 /// Documents analysed per parallel batch (bounds memory at 10,000 cases).
 const BATCH: usize = 64;
@@ -188,7 +188,7 @@ pub fn build(
                 let input = input(doc);
                 let analysed = analyse(&input, analyzer);
                 if let Some(handoff) = handoff {
-                    analyzer.offer(handoff, doc, &input.texts.ngram_values());
+                    analyzer.offer(handoff, doc, &input.texts.all());
                 }
                 analysed
             })
@@ -329,7 +329,7 @@ fn analyse(doc: &DocInput, analyzer: &Analyzer) -> ([DocField; 7], Vec<Observati
     let mut fields: [DocField; 7] = Default::default();
     let mut words = FastMap::default();
     let mut reading = Vec::new();
-    for (f, text) in [&t.title, &t.point, &t.tags, &t.names, &t.body].into_iter().enumerate() {
+    for (f, text) in t.all().into_iter().enumerate() {
         let values = [tokens(analyzer, TermField::Main, text)];
         observe(analyzer, text, &mut words);
         if f < BODY {

@@ -16,7 +16,8 @@ use rayon::prelude::*;
 use super::Sink;
 use super::encode::{Part, fnv1a, push_varint, script};
 use super::lists::encode;
-use super::postings::{BODY, FastMap, FxHasher, Postings};
+use super::postings::{BODY, Postings};
+use crate::hash::{FastMap, FxHasher};
 use crate::site::output::OutputError;
 
 /// Postings larger than this (bytes, all fields) get a file of their own.
