@@ -2,7 +2,8 @@
 //!
 //! Layers, with dependencies pointing one way:
 //! [`case`] (the model) → [`corpus`] (loading `cases/`) → [`analysis`]
-//! (Japanese tokenization) → [`index`] and site → [`commands`].
+//! (Japanese tokenization) → [`index`] and site → [`publish`] (both in
+//! one pass) → [`commands`].
 //! [`import`] turns publications into case files; [`config`] and
 //! [`diagnostic`] are shared by all layers. [`serve`] (the only
 //! asynchronous module: axum on tokio) previews the site with live reload
@@ -20,6 +21,7 @@ pub mod hash;
 pub mod import;
 pub mod index;
 pub mod lock;
+pub mod publish;
 pub mod search;
 pub mod serve;
 pub mod site;

@@ -77,6 +77,38 @@ async fn search_answers_the_same_json_as_the_cli() {
     }
 }
 
+/// Serve's first build makes the missing index beside the site, from the
+/// site's segmentations: it is left current (the CLI reuses it) and answers
+/// as an index built alone does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_index_built_beside_the_first_site_answers_as_one_built_alone() {
+    let served = common::repo_collection();
+    let alone = common::repo_collection();
+    assert!(
+        !served.path().join(".jirei-cache").exists(),
+        "no index before serve starts"
+    );
+    let (_state, router, _ws) = common::app(served.path(), 64);
+    let served_root = served.path().to_str().expect("utf-8");
+    let reused = common::jirei(&["--root", served_root, "index"]);
+    let reused_out = String::from_utf8_lossy(&reused.stdout);
+    assert!(reused_out.contains("index is current"), "{reused_out}");
+    let alone_root = alone.path().to_str().expect("utf-8");
+    let rebuilt = common::jirei(&["--root", alone_root, "index", "--force"]);
+    assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    for query in ["書かない窓口", "かかないまどぐち", "メタバ", "RPA 導入"] {
+        let cli = common::jirei(&["--root", alone_root, "search", query, "--json"]);
+        assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+        let expected: serde_json::Value = serde_json::from_slice(&cli.stdout).expect("CLI JSON");
+        assert!(
+            expected["total"].as_u64().unwrap_or(0) > 0,
+            "{query} finds cases: {expected}"
+        );
+        let answer = ask(&router, &format!("/api/search?q={}", encode(query))).await;
+        assert_eq!(answer.json(), expected, "{query}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cases_facets_and_health_have_their_shapes() {
     let tmp = common::repo_collection();

@@ -4,21 +4,20 @@
 //! (exit 1); so do template errors in the theme. The previous output stays
 //! as it was on any failure.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 
 use super::{Cli, exit};
-use crate::analysis::{Analyzer, Handoff};
+use crate::analysis::Analyzer;
 use crate::case::Case;
 use crate::config::Config;
 use crate::corpus;
 use crate::diagnostic::{Diagnostic, display_path, summary};
-use crate::index::{self, Fingerprint, IndexError, SearchIndex};
+use crate::publish::{self, IndexBeside, IndexBuilt};
 use crate::site::output::OutputError;
-use crate::site::{self, BuildError, BuildOptions, BuildReport};
+use crate::site::{BuildError, BuildOptions, BuildReport};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -77,22 +76,15 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     };
     // A stale search index is rebuilt beside the site, from the
     // segmentations of its search data (each text is segmented once).
-    let stale = index::stale(&cli.root, args.drafts);
-    let handoff = stale.as_ref().map(|_| Arc::new(Handoff::new()));
+    let beside = IndexBeside::if_stale(&cli.root, &analyzer, args.drafts);
     let options = BuildOptions {
         root: cli.root.clone(),
         out: args.out.clone().unwrap_or_else(|| cli.root.join("public")),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
-        handoff: handoff.clone(),
+        handoff: beside.as_ref().map(IndexBeside::handoff),
     };
-    let beside = stale.zip(handoff).map(|(fingerprint, handoff)| IndexBeside {
-        root: &cli.root,
-        analyzer: &analyzer,
-        fingerprint,
-        handoff,
-    });
-    let (site, index) = build_site_and_index(&corpus.cases, &config, &options, beside.as_ref());
+    let (site, index) = publish::site_and_index(&corpus.cases, &config, &options, beside.as_ref());
     let report = match site {
         Ok(report) => report,
         Err(e) => return report_failure(cli, e),
@@ -100,60 +92,19 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     print_summary(&report, &corpus.diagnostics, started);
     // The replaced output is removed in the background meanwhile.
     let code = match (index, &beside) {
-        (Some(built), Some(beside)) => report_index_beside(built, &beside.handoff),
+        (Some(built), Some(beside)) => report_index_beside(built, beside),
         _ => refresh_index(cli, &analyzer, corpus.cases, args.drafts),
     };
     drop(report.replaced);
     code
 }
 
-/// What the search index built beside the site needs.
-struct IndexBeside<'a> {
-    root: &'a Path,
-    analyzer: &'a Analyzer,
-    fingerprint: Fingerprint,
-    handoff: Arc<Handoff>,
-}
-
-/// The index built beside the site: the result and how long it took, or
-/// the panic that stopped its thread.
-type IndexBuilt = std::thread::Result<(Result<SearchIndex, IndexError>, Duration)>;
-
-/// Builds the site and, with `beside`, the search index on a second thread
-/// at the same time (see [`crate::analysis::Handoff`]).
-fn build_site_and_index(
-    cases: &[Case],
-    config: &Config,
-    options: &BuildOptions,
-    beside: Option<&IndexBeside<'_>>,
-) -> (Result<BuildReport, BuildError>, Option<IndexBuilt>) {
-    std::thread::scope(|scope| {
-        let index = beside.map(|b| {
-            scope.spawn(move || {
-                let started = Instant::now();
-                let index = index::rebuild_alongside(b.root, b.analyzer, cases, &b.fingerprint, &b.handoff);
-                (index, started.elapsed())
-            })
-        });
-        // Closed however the site build ends (an error or a panic too), so
-        // the index never waits for offers that will not come.
-        let closing = beside.map(|b| b.handoff.closing());
-        let site = site::build(cases, config, options);
-        if let (Err(_), Some(b)) = (&site, beside) {
-            // The build fails: as before, the index is left as it was.
-            b.handoff.cancel();
-        }
-        drop(closing);
-        (site, index.map(|job| job.join()))
-    })
-}
-
 /// Reports the index built beside the site; gives the exit code.
-fn report_index_beside(built: IndexBuilt, handoff: &Handoff) -> u8 {
-    match built {
-        Ok((Ok(index), took)) => {
+fn report_index_beside(built: IndexBuilt, beside: &IndexBeside<'_>) -> u8 {
+    match publish::built_index(built) {
+        Ok((index, took)) => {
             if crate::timing::enabled() {
-                let stats = handoff.stats();
+                let stats = beside.stats();
                 eprintln!(
                     "jirei: search index: {} texts taken from the search data, {} segmented again",
                     stats.taken, stats.missed
@@ -166,12 +117,8 @@ fn report_index_beside(built: IndexBuilt, handoff: &Handoff) -> u8 {
             );
             exit::OK
         }
-        Ok((Err(e), _)) => {
-            eprintln!("jirei: error: the site was built, but the search index failed: {e}");
-            exit::INVALID
-        }
-        Err(_) => {
-            eprintln!("jirei: error: the site was built, but building the search index stopped unexpectedly");
+        Err(e) => {
+            eprintln!("jirei: error: the site was built, but {e}");
             exit::INVALID
         }
     }

@@ -18,6 +18,7 @@ use super::params::Limits;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::index::SearchIndex;
+use crate::site::BuildError;
 
 /// The collection as last built successfully.
 pub struct Snapshot {
@@ -63,6 +64,18 @@ impl ShownDiagnostic {
             message: d.message.clone(),
             help: d.help.clone(),
             source_line,
+        }
+    }
+
+    /// A failed site build into `out`: a theme error with its template's
+    /// source line, anything else at the output folder.
+    pub fn of_build_error(error: BuildError, root: &Path, out: &Path) -> ShownDiagnostic {
+        match error {
+            BuildError::Template {
+                diagnostic,
+                template_source,
+            } => ShownDiagnostic::of(&diagnostic, root, template_source.as_deref()),
+            e => ShownDiagnostic::of(&Diagnostic::error(out, 0, 0, e.to_string()), root, None),
         }
     }
 }

@@ -26,13 +26,14 @@ use super::fast::{BASE_URL, NotFast, SiteModel};
 use super::index_update;
 use super::scan::{Parsed, differs, rescan, scan, valid_cases};
 use super::state::{ShownDiagnostic, Snapshot};
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, Handoff};
 use crate::case::Case;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::index::{self, Fingerprint, SearchIndex};
 use crate::lock::BuildLock;
-use crate::site::{self, BuildError, BuildOptions};
+use crate::publish::{self, IndexBeside};
+use crate::site::{self, BuildOptions};
 use crate::timing::Phases;
 
 /// How long a rebuild waits for another process's build.
@@ -127,8 +128,22 @@ impl Workspace {
             true,
         );
         let cases = valid_cases(&disk);
-        let (index, _) = index::ensure(root, &analyzer, drafts, || cases.clone())
-            .map_err(|e| shown(&Diagnostic::error(root.join(index::CACHE_DIR), 0, 0, e.to_string())))?;
+        // A stale index is built beside the first site build, from its
+        // segmentations (see `publish`).
+        let beside = IndexBeside::if_stale(root, &analyzer, drafts);
+        let options = site_options(root, out, drafts, beside.as_ref().map(IndexBeside::handoff));
+        let (site, built) = publish::site_and_index(&cases, &config, &options, beside.as_ref());
+        let page_count = site
+            .map_err(|e| Box::new(ShownDiagnostic::of_build_error(e, root, out)))?
+            .pages;
+        let index = match built {
+            Some(built) => publish::built_index(built).map(|(index, _)| index),
+            None => index::ensure(root, &analyzer, drafts, || cases.clone())
+                .map(|(index, _)| index)
+                .map_err(|e| e.to_string()),
+        }
+        .map_err(|e| shown(&Diagnostic::error(root.join(index::CACHE_DIR), 0, 0, e)))?;
+        let model = SiteModel::new(root, &cases, &config, drafts).map_err(|d| shown(&d))?;
         let mut workspace = Workspace {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
@@ -137,19 +152,14 @@ impl Workspace {
             analyzer,
             disk,
             built: BTreeMap::new(),
-            model: None,
+            records: Arc::new(model.records()),
+            model: Some(model),
             index: Arc::new(index),
-            records: Arc::new(HashMap::new()),
             pending: BTreeSet::new(),
-            page_count: 0,
-            stale: true,
+            page_count,
+            stale: false,
         };
-        if let Err(errors) = workspace.full_site(&cases) {
-            let fallback = || shown(&Diagnostic::error(root, 0, 0, "the site could not be built"));
-            return Err(errors.into_iter().next().map(Box::new).unwrap_or_else(fallback));
-        }
         workspace.built = workspace.valid_built();
-        workspace.stale = false;
         Ok(workspace)
     }
 
@@ -398,29 +408,13 @@ impl Workspace {
     /// Builds the whole site into the served folder and the model for
     /// later fast rebuilds.
     fn full_site(&mut self, cases: &[Case]) -> Result<(), Vec<ShownDiagnostic>> {
-        let options = BuildOptions {
-            root: self.root.clone(),
-            out: self.out.clone(),
-            base_url: Some(BASE_URL.to_string()),
-            drafts: self.drafts,
-            handoff: None,
-        };
-        let shown = |d: &Diagnostic| vec![ShownDiagnostic::of(d, &self.root, None)];
+        let options = site_options(&self.root, &self.out, self.drafts, None);
         match site::build(cases, &self.config, &options) {
             Ok(report) => self.page_count = report.pages,
-            Err(BuildError::Template {
-                diagnostic,
-                template_source,
-            }) => {
-                return Err(vec![ShownDiagnostic::of(
-                    &diagnostic,
-                    &self.root,
-                    template_source.as_deref(),
-                )]);
-            }
-            Err(e) => return Err(shown(&Diagnostic::error(&self.out, 0, 0, e.to_string()))),
+            Err(e) => return Err(vec![ShownDiagnostic::of_build_error(e, &self.root, &self.out)]),
         }
-        let model = SiteModel::new(&self.root, cases, &self.config, self.drafts).map_err(|d| shown(&d))?;
+        let model = SiteModel::new(&self.root, cases, &self.config, self.drafts)
+            .map_err(|d| vec![ShownDiagnostic::of(&d, &self.root, None)])?;
         self.records = Arc::new(model.records());
         self.model = Some(model);
         Ok(())
@@ -483,6 +477,17 @@ impl Workspace {
                 Parsed::Invalid { .. } => None,
             })
             .collect()
+    }
+}
+
+/// How serve builds the site of `root` into `out`.
+fn site_options(root: &Path, out: &Path, drafts: bool, handoff: Option<Arc<Handoff>>) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        base_url: Some(BASE_URL.to_string()),
+        drafts,
+        handoff,
     }
 }
 
