@@ -11,15 +11,18 @@
 //! category, tag or vendor can reach but a similar size alone cannot. Ties
 //! go to the smaller id.
 //!
-//! Only cases sharing a category, tag or vendor are scored. A case's lists
-//! of such cases are read shortest first, all but the longest (usually the
-//! category), and each candidate only gets the weight of the lists it is
-//! in added up: one addition per entry, no score yet. Candidates are then
-//! scored in full (the longest list, the size) from the highest sum down,
-//! until no lower sum could reach the fifth best; the longest list is read
-//! only if a case found in it alone could. The result is the same as
-//! scoring every pair (a test checks it), and at 100,000 synthetic cases
-//! it takes a fraction of what scoring every candidate took (51 s).
+//! Only cases sharing a category, tag or vendor are scored. Cases with the
+//! same category, section, tags and vendors form a group: they are in the
+//! same lists, so the lists are read once per group, not once per case. A
+//! group's lists of such groups are read shortest first, all but the
+//! longest (usually the category), and each group only gets the weight of
+//! the lists it is in added up: one addition per entry, no score yet. For
+//! each member, the cases of those groups are then scored in full (the
+//! longest list, the size) from the highest sum down, until no lower sum
+//! could reach the fifth best; the longest list is read only if a case
+//! found in it alone could. The result is the same as scoring every pair
+//! (tests check it). The number of groups is bounded by the values in use,
+//! so the lists read grow with the collection, not with its square.
 
 use std::collections::HashMap;
 
@@ -103,18 +106,46 @@ fn features(cases: &[&Case]) -> Vec<Features> {
 
 /// For each case (by index), the indices of its most similar cases, best first.
 pub fn similar_cases(cases: &[&Case]) -> Vec<Vec<usize>> {
-    let features = features(cases);
-    let postings = Postings::build(&features);
-    (0..cases.len())
-        .into_par_iter()
-        .map_init(
-            || Scratch::new(cases.len()),
-            |scratch, i| postings.top_matches(&features, scratch, i),
-        )
-        .collect()
+    matches(&features(cases))
 }
 
-/// Which cases carry each category, section, tag and vendor.
+/// [`similar_cases`] of the cases with `features`.
+fn matches(features: &[Features]) -> Vec<Vec<usize>> {
+    let groups = groups(features);
+    let postings = Postings::build(features, &groups);
+    let per_group: Vec<Vec<(usize, Vec<usize>)>> = (0..groups.len())
+        .into_par_iter()
+        .map_init(
+            || Scratch::new(groups.len()),
+            |scratch, g| postings.group_matches(features, &groups, scratch, g),
+        )
+        .collect();
+    let mut out = vec![Vec::new(); features.len()];
+    for (i, best) in per_group.into_iter().flatten() {
+        out[i] = best;
+    }
+    out
+}
+
+/// The cases (by index) of each group: same category, section, tags and
+/// vendors, in order of first appearance.
+fn groups(features: &[Features]) -> Vec<Vec<usize>> {
+    type Profile<'a> = (u32, Option<u32>, &'a [u32], &'a [u32]);
+    let mut ids: HashMap<Profile<'_>, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        let profile = (f.category, f.section, f.tags.as_slice(), f.vendors.as_slice());
+        let next = groups.len();
+        let g = *ids.entry(profile).or_insert(next);
+        if g == next {
+            groups.push(Vec::new());
+        }
+        groups[g].push(i);
+    }
+    groups
+}
+
+/// Which groups carry each category, section, tag and vendor.
 struct Postings {
     categories: Vec<Vec<usize>>,
     sections: Vec<Vec<usize>>,
@@ -122,21 +153,21 @@ struct Postings {
     vendors: Vec<Vec<usize>>,
 }
 
-/// Per-thread work space of [`Postings::top_matches`], left all zero and
-/// empty between cases.
+/// Per-thread work space of [`Postings::group_matches`], left all zero
+/// and empty between groups.
 struct Scratch {
-    /// Per case, the weight of the lists read so far that it is in.
+    /// Per group, the weight of the lists read so far that it is in.
     shared: Vec<u32>,
-    /// The cases with a non-zero `shared`.
+    /// The groups with a non-zero `shared`.
     touched: Vec<usize>,
-    /// Touched cases by `shared / STEP`.
+    /// Touched groups by `shared / STEP`.
     by_shared: Vec<Vec<usize>>,
 }
 
 impl Scratch {
-    fn new(cases: usize) -> Scratch {
+    fn new(groups: usize) -> Scratch {
         Scratch {
-            shared: vec![0; cases],
+            shared: vec![0; groups],
             touched: Vec::new(),
             by_shared: Vec::new(),
         }
@@ -152,35 +183,43 @@ const _: () = assert!(
         && VENDOR.is_multiple_of(STEP)
 );
 
-fn push(lists: &mut Vec<Vec<usize>>, id: u32, case: usize) {
+fn push(lists: &mut Vec<Vec<usize>>, id: u32, group: usize) {
     let id = id as usize;
     if lists.len() <= id {
         lists.resize_with(id + 1, Vec::new);
     }
-    lists[id].push(case);
+    lists[id].push(group);
 }
 
 impl Postings {
-    fn build(features: &[Features]) -> Postings {
+    fn build(features: &[Features], groups: &[Vec<usize>]) -> Postings {
         let mut p = Postings {
             categories: Vec::new(),
             sections: Vec::new(),
             tags: Vec::new(),
             vendors: Vec::new(),
         };
-        for (i, f) in features.iter().enumerate() {
-            push(&mut p.categories, f.category, i);
+        for (g, members) in groups.iter().enumerate() {
+            let f = &features[members[0]];
+            push(&mut p.categories, f.category, g);
             if let Some(s) = f.section {
-                push(&mut p.sections, s, i);
+                push(&mut p.sections, s, g);
             }
-            f.tags.iter().for_each(|&t| push(&mut p.tags, t, i));
-            f.vendors.iter().for_each(|&v| push(&mut p.vendors, v, i));
+            f.tags.iter().for_each(|&t| push(&mut p.tags, t, g));
+            f.vendors.iter().for_each(|&v| push(&mut p.vendors, v, g));
         }
         p
     }
 
-    fn top_matches(&self, features: &[Features], scratch: &mut Scratch, i: usize) -> Vec<usize> {
-        let f = &features[i];
+    /// The most similar cases of each member of group `g`: (case, best).
+    fn group_matches(
+        &self,
+        features: &[Features],
+        groups: &[Vec<usize>],
+        scratch: &mut Scratch,
+        g: usize,
+    ) -> Vec<(usize, Vec<usize>)> {
+        let f = &features[groups[g][0]];
         let mut lists: Vec<(&[usize], u32)> = vec![(&self.categories[f.category as usize], CATEGORY)];
         if let Some(s) = f.section {
             lists.push((&self.sections[s as usize], SECTION));
@@ -189,50 +228,78 @@ impl Postings {
         lists.extend(f.vendors.iter().map(|&v| (self.vendors[v as usize].as_slice(), VENDOR)));
         lists.sort_by_key(|(list, _)| list.len());
         let Some((longest, longest_weight)) = lists.pop() else {
-            return Vec::new();
+            return groups[g].iter().map(|&i| (i, Vec::new())).collect();
         };
-        // Sum the weights of the shorter lists per candidate.
+        // Sum the weights of the shorter lists per group.
         for &(list, weight) in &lists {
-            for &j in list {
-                if scratch.shared[j] == 0 {
-                    scratch.touched.push(j);
+            for &q in list {
+                if scratch.shared[q] == 0 {
+                    scratch.touched.push(q);
                 }
-                scratch.shared[j] += weight;
+                scratch.shared[q] += weight;
             }
         }
-        let mut best: Vec<(u32, usize)> = Vec::with_capacity(MAX_SIMILAR + 1);
-        let beats = |best: &[(u32, usize)], bound: u32| best.len() == MAX_SIMILAR && best[MAX_SIMILAR - 1].0 > bound;
-        // Score them in full from the highest sum down: a candidate with sum
-        // `s` scores at most `s` + the longest list + the size score.
-        for &j in &scratch.touched {
-            let level = (scratch.shared[j] / STEP) as usize;
+        for &q in &scratch.touched {
+            let level = (scratch.shared[q] / STEP) as usize;
             if scratch.by_shared.len() <= level {
                 scratch.by_shared.resize_with(level + 1, Vec::new);
             }
-            scratch.by_shared[level].push(j);
+            scratch.by_shared[level].push(q);
         }
+        let out = groups[g]
+            .iter()
+            .map(|&i| {
+                (
+                    i,
+                    self.top_matches(features, groups, scratch, i, (longest, longest_weight)),
+                )
+            })
+            .collect();
+        for q in scratch.touched.drain(..) {
+            scratch.shared[q] = 0;
+        }
+        scratch.by_shared.iter_mut().for_each(Vec::clear);
+        out
+    }
+
+    /// The most similar cases of case `i`, once its group's lists were
+    /// summed into `scratch`; `longest` is the list left unread.
+    fn top_matches(
+        &self,
+        features: &[Features],
+        groups: &[Vec<usize>],
+        scratch: &Scratch,
+        i: usize,
+        (longest, longest_weight): (&[usize], u32),
+    ) -> Vec<usize> {
+        let f = &features[i];
+        let mut best: Vec<(u32, usize)> = Vec::with_capacity(MAX_SIMILAR + 1);
+        let beats = |best: &[(u32, usize)], bound: u32| best.len() == MAX_SIMILAR && best[MAX_SIMILAR - 1].0 > bound;
+        let consider_group = |best: &mut Vec<(u32, usize)>, q: usize| {
+            for &j in &groups[q] {
+                if j != i {
+                    consider(best, f, &features[j], j);
+                }
+            }
+        };
+        // Score them in full from the highest sum down: a case whose group
+        // has sum `s` scores at most `s` + the longest list + the size score.
         for level in (0..scratch.by_shared.len()).rev() {
             if beats(&best, level as u32 * STEP + longest_weight + MAX_SIZE_SCORE) {
                 break;
             }
-            for &j in &scratch.by_shared[level] {
-                if j != i {
-                    consider(&mut best, f, &features[j], j);
-                }
+            for &q in &scratch.by_shared[level] {
+                consider_group(&mut best, q);
             }
         }
         // Cases in the longest list only score at most its weight + size.
         if !beats(&best, longest_weight + MAX_SIZE_SCORE) {
-            for &j in longest {
-                if j != i && scratch.shared[j] == 0 {
-                    consider(&mut best, f, &features[j], j);
+            for &q in longest {
+                if scratch.shared[q] == 0 {
+                    consider_group(&mut best, q);
                 }
             }
         }
-        for j in scratch.touched.drain(..) {
-            scratch.shared[j] = 0;
-        }
-        scratch.by_shared.iter_mut().for_each(Vec::clear);
         best.into_iter().map(|(_, j)| j).collect()
     }
 }
@@ -338,19 +405,21 @@ mod tests {
         expected.into_iter().take(MAX_SIMILAR).map(|(_, j)| j).collect()
     }
 
-    /// Checks the search of every case against scoring every pair.
+    /// Checks the search of every case against scoring every pair, with
+    /// one scratch for all groups (as a thread reuses it).
     fn assert_same_as_every_pair(all: &[Features]) {
-        let postings = Postings::build(all);
-        let mut scratch = Scratch::new(all.len());
-        for i in 0..all.len() {
-            assert_eq!(
-                postings.top_matches(all, &mut scratch, i),
-                expected_best(all, i),
-                "case {i}"
-            );
+        let groups = groups(all);
+        let postings = Postings::build(all, &groups);
+        let mut scratch = Scratch::new(groups.len());
+        for g in 0..groups.len() {
+            for (i, best) in postings.group_matches(all, &groups, &mut scratch, g) {
+                assert_eq!(best, expected_best(all, i), "case {i}");
+            }
             assert!(scratch.shared.iter().all(|&s| s == 0), "scratch is reset");
             assert!(scratch.touched.is_empty() && scratch.by_shared.iter().all(Vec::is_empty));
         }
+        let found = matches(all);
+        assert!((0..all.len()).all(|i| found[i] == expected_best(all, i)));
     }
 
     #[test]
@@ -369,6 +438,33 @@ mod tests {
                 f
             })
             .collect();
+        assert_same_as_every_pair(&all);
+    }
+
+    #[test]
+    fn groups_of_cases_with_the_same_values_find_what_every_pair_finds() {
+        // Few distinct value sets, so groups have many members, of every
+        // size and band.
+        let all: Vec<Features> = (0..300u32)
+            .map(|n| {
+                let tags: Vec<u32> = if n % 5 == 0 { Vec::new() } else { vec![n % 4] };
+                let mut f = features(
+                    n % 2,
+                    (n % 3 != 0).then_some(n % 2),
+                    &tags,
+                    Some(500 + u64::from(n * 7_919 % 900_000)),
+                );
+                f.vendors = if n % 7 == 0 { Vec::new() } else { vec![n % 2] };
+                f.band = Some(n % 3);
+                f
+            })
+            .collect();
+        let groups = groups(&all);
+        assert!(
+            groups.len() < 60 && groups.iter().any(|g| g.len() >= 10),
+            "{} groups",
+            groups.len()
+        );
         assert_same_as_every_pair(&all);
     }
 
