@@ -37,12 +37,6 @@ impl<'a> IndexBeside<'a> {
         })
     }
 
-    /// The handoff the site build offers its segmentations to; goes into
-    /// [`BuildOptions::handoff`].
-    pub fn handoff(&self) -> Arc<Handoff> {
-        Arc::clone(&self.handoff)
-    }
-
     /// How many texts the index took from the site and how many it had to
     /// segment again.
     pub fn stats(&self) -> crate::analysis::HandoffStats {
@@ -55,14 +49,19 @@ impl<'a> IndexBeside<'a> {
 pub type IndexBuilt = std::thread::Result<(Result<SearchIndex, IndexError>, Duration)>;
 
 /// Builds the site and, with `beside`, the search index on a second thread
-/// at the same time. `options.handoff` must be `beside`'s handoff. If the
-/// site build fails, the index is not replaced (its build is cancelled).
+/// at the same time, the site offering its segmentations to the index
+/// (`options.handoff` is set to do so). If the site build fails, the index
+/// is not replaced (its build is cancelled).
 pub fn site_and_index(
     cases: &[Case],
     config: &Config,
     options: &BuildOptions,
     beside: Option<&IndexBeside<'_>>,
 ) -> (Result<BuildReport, BuildError>, Option<IndexBuilt>) {
+    let options = BuildOptions {
+        handoff: beside.map(|b| Arc::clone(&b.handoff)),
+        ..options.clone()
+    };
     std::thread::scope(|scope| {
         let index = beside.map(|b| {
             scope.spawn(move || {
@@ -74,7 +73,7 @@ pub fn site_and_index(
         // Closed however the site build ends (an error or a panic too), so
         // the index never waits for offers that will not come.
         let closing = beside.map(|b| b.handoff.closing());
-        let site = site::build(cases, config, options);
+        let site = site::build(cases, config, &options);
         if let (Err(_), Some(b)) = (&site, beside) {
             // The build fails: as before, the index is left as it was.
             b.handoff.cancel();

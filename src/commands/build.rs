@@ -82,7 +82,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         out: args.out.clone().unwrap_or_else(|| cli.root.join("public")),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
-        handoff: beside.as_ref().map(IndexBeside::handoff),
+        handoff: None,
     };
     let (site, index) = publish::site_and_index(&corpus.cases, &config, &options, beside.as_ref());
     let report = match site {

@@ -26,7 +26,7 @@ use super::fast::{BASE_URL, NotFast, SiteModel};
 use super::index_update;
 use super::scan::{Parsed, differs, rescan, scan, valid_cases};
 use super::state::{ShownDiagnostic, Snapshot};
-use crate::analysis::{Analyzer, Handoff};
+use crate::analysis::Analyzer;
 use crate::case::Case;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -131,7 +131,7 @@ impl Workspace {
         // A stale index is built beside the first site build, from its
         // segmentations (see `publish`).
         let beside = IndexBeside::if_stale(root, &analyzer, drafts);
-        let options = site_options(root, out, drafts, beside.as_ref().map(IndexBeside::handoff));
+        let options = site_options(root, out, drafts);
         let (site, built) = publish::site_and_index(&cases, &config, &options, beside.as_ref());
         let page_count = site
             .map_err(|e| Box::new(ShownDiagnostic::of_build_error(e, root, out)))?
@@ -408,7 +408,7 @@ impl Workspace {
     /// Builds the whole site into the served folder and the model for
     /// later fast rebuilds.
     fn full_site(&mut self, cases: &[Case]) -> Result<(), Vec<ShownDiagnostic>> {
-        let options = site_options(&self.root, &self.out, self.drafts, None);
+        let options = site_options(&self.root, &self.out, self.drafts);
         match site::build(cases, &self.config, &options) {
             Ok(report) => self.page_count = report.pages,
             Err(e) => return Err(vec![ShownDiagnostic::of_build_error(e, &self.root, &self.out)]),
@@ -481,13 +481,13 @@ impl Workspace {
 }
 
 /// How serve builds the site of `root` into `out`.
-fn site_options(root: &Path, out: &Path, drafts: bool, handoff: Option<Arc<Handoff>>) -> BuildOptions {
+fn site_options(root: &Path, out: &Path, drafts: bool) -> BuildOptions {
     BuildOptions {
         root: root.to_path_buf(),
         out: out.to_path_buf(),
         base_url: Some(BASE_URL.to_string()),
         drafts,
-        handoff,
+        handoff: None,
     }
 }
 
