@@ -46,10 +46,19 @@ use crate::site::output::holds;
 use crate::site::pages::{self, Page, PageContent};
 use crate::site::render::Renderer;
 use crate::site::theme::Theme;
-use crate::site::{export, markdown};
+use crate::site::{BuildOptions, export, markdown};
 
 /// The base URL of the preview: the site is served from `/`.
 pub const BASE_URL: &str = "/";
+
+/// How serve builds the whole site of `root` into `out`.
+pub fn site_options(root: &Path, out: &Path, drafts: bool) -> BuildOptions {
+    BuildOptions {
+        base_url: Some(BASE_URL.to_string()),
+        drafts,
+        ..BuildOptions::new(root, out)
+    }
+}
 
 /// What a full build computed, kept for fast rebuilds.
 pub struct SiteModel {

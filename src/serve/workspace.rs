@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 
-use super::fast::{BASE_URL, NotFast, SiteModel};
+use super::fast::{NotFast, SiteModel, site_options};
 use super::index_update;
 use super::scan::{Parsed, differs, rescan, scan, valid_cases};
 use super::state::{ShownDiagnostic, Snapshot};
@@ -33,7 +33,7 @@ use crate::diagnostic::Diagnostic;
 use crate::index::{self, Fingerprint, SearchIndex};
 use crate::lock::BuildLock;
 use crate::publish::{self, IndexBeside};
-use crate::site::{self, BuildOptions};
+use crate::site;
 use crate::timing::Phases;
 
 /// How long a rebuild waits for another process's build.
@@ -143,7 +143,6 @@ impl Workspace {
                 .map_err(|e| e.to_string()),
         }
         .map_err(|e| shown(&Diagnostic::error(root.join(index::CACHE_DIR), 0, 0, e)))?;
-        let model = SiteModel::new(root, &cases, &config, drafts).map_err(|d| shown(&d))?;
         let mut workspace = Workspace {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
@@ -152,13 +151,14 @@ impl Workspace {
             analyzer,
             disk,
             built: BTreeMap::new(),
-            records: Arc::new(model.records()),
-            model: Some(model),
+            model: None,
             index: Arc::new(index),
+            records: Arc::new(HashMap::new()),
             pending: BTreeSet::new(),
             page_count,
             stale: false,
         };
+        workspace.remodel(&cases)?;
         workspace.built = workspace.valid_built();
         Ok(workspace)
     }
@@ -413,8 +413,14 @@ impl Workspace {
             Ok(report) => self.page_count = report.pages,
             Err(e) => return Err(vec![ShownDiagnostic::of_build_error(e, &self.root, &self.out)]),
         }
+        self.remodel(cases).map_err(|d| vec![*d])
+    }
+
+    /// The model for later fast rebuilds, and the records the API serves,
+    /// of the cases the site was just built from.
+    fn remodel(&mut self, cases: &[Case]) -> Result<(), Box<ShownDiagnostic>> {
         let model = SiteModel::new(&self.root, cases, &self.config, self.drafts)
-            .map_err(|d| vec![ShownDiagnostic::of(&d, &self.root, None)])?;
+            .map_err(|d| Box::new(ShownDiagnostic::of(&d, &self.root, None)))?;
         self.records = Arc::new(model.records());
         self.model = Some(model);
         Ok(())
@@ -477,17 +483,6 @@ impl Workspace {
                 Parsed::Invalid { .. } => None,
             })
             .collect()
-    }
-}
-
-/// How serve builds the site of `root` into `out`.
-fn site_options(root: &Path, out: &Path, drafts: bool) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        out: out.to_path_buf(),
-        base_url: Some(BASE_URL.to_string()),
-        drafts,
-        handoff: None,
     }
 }
 
