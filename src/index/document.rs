@@ -158,11 +158,12 @@ pub fn to_document(case: &Case, id_rank: u64, fields: &Fields) -> tantivy::Resul
     doc.add_text(fields.tags, &texts.tags);
     doc.add_text(fields.names, &texts.names);
     doc.add_text(fields.body, &texts.body);
-    for short in texts.reading_values() {
-        doc.add_text(fields.reading, short);
-        doc.add_text(fields.ngram, short);
+    for value in texts.reading_values() {
+        doc.add_text(fields.reading, value);
     }
-    doc.add_text(fields.ngram, &texts.body);
+    for value in texts.ngram_values() {
+        doc.add_text(fields.ngram, value);
+    }
     doc.add_text(fields.body_text, &texts.body);
     let numbers = [
         (fields.population, summary.population),

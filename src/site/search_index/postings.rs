@@ -321,23 +321,25 @@ struct Tokens {
 }
 
 /// The fields of one document, and its words for the lexicon. Each text
-/// goes through the dictionary once: the word, reading and lexicon views
-/// of a text are taken one after the other and share its segmentation
-/// (the analyser keeps the last few).
+/// goes through the dictionary once: its word, lexicon, reading and n-gram
+/// views share its segmentation (the analyser keeps the last few, more
+/// than a document's five texts). The reading and n-gram fields hold the
+/// texts [`FieldTexts`] names for them, as in the tantivy document.
 fn analyse(doc: &DocInput, analyzer: &Analyzer) -> ([DocField; 7], Vec<Observation>) {
     let t = &doc.texts;
     let mut fields: [DocField; 7] = Default::default();
     let mut words = FastMap::default();
-    let mut reading = Vec::new();
     for (f, text) in t.all().into_iter().enumerate() {
         let values = [tokens(analyzer, TermField::Main, text)];
         observe(analyzer, text, &mut words);
-        if f < BODY {
-            reading.push(tokens(analyzer, TermField::Reading, text));
-        }
         let chunks = if f == BODY { &doc.chunk_starts[..] } else { &[0][..] };
         fields[f] = field(&values, b'w', b'x', chunks);
     }
+    let reading: Vec<_> = t
+        .reading_values()
+        .iter()
+        .map(|v| tokens(analyzer, TermField::Reading, v))
+        .collect();
     fields[READING] = field(&reading, b'r', b'R', &[0]);
     let ngram: Vec<_> = t
         .ngram_values()
