@@ -52,12 +52,59 @@ pub const CONTEXTS: usize = 3;
 
 type Reading = (bool, String);
 
+/// How often the dictionary gave a surface one reading: overall and per
+/// context.
+#[derive(Debug)]
+struct ReadingCount {
+    function: bool,
+    term: String,
+    total: u64,
+    by_context: [u64; CONTEXTS],
+}
+
 #[derive(Default)]
 struct Counts {
     total: u64,
-    /// (is function word, term) → occurrences, overall and per context.
-    readings: HashMap<Reading, u64>,
-    by_context: [HashMap<Reading, u64>; CONTEXTS],
+    /// Every reading seen (a surface has one or two: a list, searched in
+    /// place, costs less than hashing each occurrence).
+    readings: Vec<ReadingCount>,
+}
+
+impl Counts {
+    /// The reading counted `n` more times in `context`.
+    fn add(&mut self, function: bool, term: String, context: usize, n: u64) {
+        self.total += n;
+        let at = match self
+            .readings
+            .iter()
+            .position(|r| r.function == function && r.term == term)
+        {
+            Some(at) => at,
+            None => {
+                self.readings.push(ReadingCount {
+                    function,
+                    term,
+                    total: 0,
+                    by_context: [0; CONTEXTS],
+                });
+                self.readings.len() - 1
+            }
+        };
+        let reading = &mut self.readings[at];
+        reading.total += n;
+        reading.by_context[context] += n;
+    }
+
+    /// The most frequent reading overall, or in one context.
+    fn majority(&self, context: Option<usize>) -> Option<(Reading, u64)> {
+        let count = |r: &ReadingCount| context.map_or(r.total, |c| r.by_context[c]);
+        let counted = self
+            .readings
+            .iter()
+            .map(|r| ((r.function, &r.term), count(r)))
+            .filter(|(_, n)| *n > 0);
+        majority(counted).map(|((function, term), n)| ((function, term.clone()), n))
+    }
 }
 
 /// One word the dictionary produced: normalised surface, whether it is a
@@ -87,10 +134,9 @@ pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool,
     });
 }
 
-fn majority(readings: HashMap<Reading, u64>) -> Option<(Reading, u64)> {
-    readings
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+/// The reading with the highest count; of equal counts, the least reading.
+fn majority<'a>(readings: impl Iterator<Item = ((bool, &'a String), u64)>) -> Option<((bool, &'a String), u64)> {
+    readings.max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
 }
 
 /// What the dictionary made of the collection's texts, counted as the
@@ -103,12 +149,8 @@ pub struct Observations {
 impl Observations {
     pub fn add(&mut self, words: impl IntoIterator<Item = Observation>) {
         for ((surface, function, term, context), n) in words {
-            let entry = self.counts.entry(surface).or_default();
-            entry.total += n;
-            *entry.by_context[usize::from(context)]
-                .entry((function, term.clone()))
-                .or_default() += n;
-            *entry.readings.entry((function, term)).or_default() += n;
+            let counts = self.counts.entry(surface).or_default();
+            counts.add(function, term, usize::from(context), n);
         }
     }
 }
@@ -138,16 +180,15 @@ pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &
         if let [((surface, function, term, _), _)] = per_text(&letter).as_slice()
             && *surface == letter
         {
-            let entry = counts.entry(letter).or_default();
-            entry.total = 1;
-            entry.readings.insert((*function, term.clone()), 1);
+            // Counted once, at the start: the letter alone.
+            counts.entry(letter).or_default().add(*function, term.clone(), 0, 1);
         }
     }
     let total: u64 = counts.values().map(|c| c.total).sum();
     let mut entries: Vec<Entry> = counts
         .into_par_iter()
         .map(|(surface, c)| {
-            let ((function, term), _) = majority(c.readings).unwrap_or(((true, String::new()), 0));
+            let ((function, term), _) = c.majority(None).unwrap_or(((true, String::new()), 0));
             let as_terms = |function: bool, term: String| if function { Vec::new() } else { vec![term] };
             let alone: Vec<String> = if function {
                 Vec::new()
@@ -156,8 +197,8 @@ pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &
             };
             let split = alone.len() >= 2;
             let mut overrides = Vec::new();
-            for (context, readings) in c.by_context.into_iter().enumerate() {
-                if let Some(((f, t), n)) = majority(readings)
+            for context in 0..CONTEXTS {
+                if let Some(((f, t), n)) = c.majority(Some(context))
                     && n >= 2
                     && !split
                     && (f, &t) != (function, &term)
