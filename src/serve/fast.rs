@@ -3,7 +3,7 @@
 //!
 //! A full build renders every page (at 10,000 cases, seconds). But other
 //! pages show a case only through its row
-//! ([`CaseSummary`](crate::site::model::CaseSummary): title, point,
+//! ([`CaseRow`](crate::site::model::CaseRow): title, point,
 //! organisation, population, costs, lead time, dates) and through its
 //! *place*: the facet values it is listed under and the inputs of the
 //! similar-case scores and of the orders (category, section, tags, vendors,
@@ -139,11 +139,11 @@ impl SiteModel {
         if old_place != new_place {
             return Err(NotFast::Shape);
         }
-        let summary = view.summary();
+        let summary = view.row();
         let previous = (
             std::mem::replace(&mut self.collection.cases[i], view),
             std::mem::replace(&mut self.collection.bodies[i], markdown::render(&new.body)),
-            std::mem::replace(&mut self.collection.summaries[i], summary),
+            std::mem::replace(&mut self.collection.rows[i], summary),
         );
         let pages = if old_row == new_row {
             self.pages_of(|content| *content == PageContent::Case(i))
@@ -156,7 +156,7 @@ impl SiteModel {
             (
                 self.collection.cases[i],
                 self.collection.bodies[i],
-                self.collection.summaries[i],
+                self.collection.rows[i],
             ) = previous;
         }
         Ok((record(&self.collection.cases[i]), written?))
@@ -386,7 +386,7 @@ fn shape(case: &Case, view: &CaseView) -> (Value, Value) {
         "updated": view.updated,
         "draft": case.front.draft,
     });
-    (place, serde_json::to_value(view.summary()).unwrap_or(Value::Null))
+    (place, serde_json::to_value(view.row()).unwrap_or(Value::Null))
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it, so a

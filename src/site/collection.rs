@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::facets::Facets;
 use super::markdown;
-use super::model::{CaseSummary, CaseView};
+use super::model::{CaseRow, CaseView};
 use super::similar::similar_cases;
 use crate::case::Case;
 use crate::config::Config;
@@ -92,7 +92,7 @@ pub struct Collection {
     pub cases: Vec<CaseView>,
     /// Sanitised HTML of each case body, same order.
     pub bodies: Vec<String>,
-    pub summaries: Vec<CaseSummary>,
+    pub rows: Vec<CaseRow>,
     pub facets: Facets,
     /// For each case, its similar cases (indices), best first.
     pub similar: Vec<Vec<usize>>,
@@ -130,8 +130,8 @@ impl Collection {
             .map(|case| (CaseView::build(case, &facets, &config.bands), body(case)))
             .unzip();
         phases.mark("views and bodies");
-        let summaries: Vec<CaseSummary> = views.iter().map(CaseView::summary).collect();
-        phases.mark("summaries");
+        let rows: Vec<CaseRow> = views.iter().map(CaseView::row).collect();
+        phases.mark("rows");
         let similar = similar_cases(&published);
         phases.mark("similar");
         let default_order = default_order(&published);
@@ -146,7 +146,7 @@ impl Collection {
             settings,
             cases: views,
             bodies,
-            summaries,
+            rows,
             facets,
             similar,
             default_order,

@@ -13,7 +13,7 @@
 //! | facet value | `facet`, `value` (`{name, count}`), `children`, `cases` |
 //! | search | `sorts` (`[value, label]`); results are drawn by `search.js` |
 //!
-//! Case rows (`cases`, `newest`, `similar`) are [`CaseSummary`](super::model::CaseSummary) values,
+//! Case rows (`cases`, `newest`, `similar`) are [`CaseRow`](super::model::CaseRow) values,
 //! converted to tera values once and shared by every page that lists them.
 
 use serde::Serialize;
@@ -142,7 +142,7 @@ pub struct ContextBuilder<'a> {
 
 impl<'a> ContextBuilder<'a> {
     pub fn new(collection: &'a Collection) -> Self {
-        let rows = collection.summaries.iter().map(Value::from_serializable).collect();
+        let rows = collection.rows.iter().map(Value::from_serializable).collect();
         ContextBuilder { collection, rows }
     }
 
@@ -239,7 +239,7 @@ impl<'a> ContextBuilder<'a> {
 
     fn table(&self, context: &mut Context, order: SortOrder) -> PageInfo {
         let mut indices = self.collection.default_order.clone();
-        order.sort(&mut indices, &self.collection.summaries, &self.collection.default_rank);
+        order.sort(&mut indices, &self.collection.rows, &self.collection.default_rank);
         context.insert_value("cases", self.rows(indices));
         context.insert("columns", &columns(Some(order)));
         let orders: Vec<OrderLink> = SortOrder::all()

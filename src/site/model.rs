@@ -172,7 +172,7 @@ pub struct SourceView {
 
 /// One row of a case list or table.
 #[derive(Debug, Clone, Serialize)]
-pub struct CaseSummary {
+pub struct CaseRow {
     pub id: String,
     pub href: String,
     pub title: String,
@@ -271,11 +271,11 @@ impl CaseView {
     }
 
     /// The row of this case in lists and tables.
-    pub fn summary(&self) -> CaseSummary {
+    pub fn row(&self) -> CaseRow {
         let initial = self.cost.as_ref().and_then(|c| c.initial.as_ref());
         let running = self.cost.as_ref().and_then(|c| c.running.as_ref());
         let schedule = self.schedule.as_ref();
-        CaseSummary {
+        CaseRow {
             id: self.id.clone(),
             href: self.href.clone(),
             title: self.title.clone(),

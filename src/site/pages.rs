@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::collection::Collection;
 use super::facets::FacetKind;
-use super::model::{CaseSummary, case_route};
+use super::model::{CaseRow, case_route};
 use super::route::Route;
 
 /// What a page shows.
@@ -162,7 +162,7 @@ impl SortKey {
         }
     }
 
-    fn value(self, case: &CaseSummary) -> Option<u64> {
+    fn value(self, case: &CaseRow) -> Option<u64> {
         match self {
             SortKey::Organization => None,
             SortKey::Population => case.population,
@@ -224,9 +224,9 @@ impl SortOrder {
 
     /// Sorts case indices: cases without the value come last in both
     /// directions; ties keep the default order.
-    pub fn sort(self, indices: &mut [usize], summaries: &[CaseSummary], default_rank: &[usize]) {
+    pub fn sort(self, indices: &mut [usize], rows: &[CaseRow], default_rank: &[usize]) {
         indices.sort_by(|&a, &b| {
-            let (va, vb) = (self.key.value(&summaries[a]), self.key.value(&summaries[b]));
+            let (va, vb) = (self.key.value(&rows[a]), self.key.value(&rows[b]));
             let by_value = match (va, vb) {
                 (Some(x), Some(y)) if self.descending => y.cmp(&x),
                 (Some(x), Some(y)) => x.cmp(&y),

@@ -227,11 +227,11 @@ impl Postings {
         lists.extend(f.tags.iter().map(|&t| (self.tags[t as usize].as_slice(), TAG)));
         lists.extend(f.vendors.iter().map(|&v| (self.vendors[v as usize].as_slice(), VENDOR)));
         lists.sort_by_key(|(list, _)| list.len());
-        let Some((longest, longest_weight)) = lists.pop() else {
-            return groups[g].iter().map(|&i| (i, Vec::new())).collect();
-        };
+        // The category's list is always there, so the longest is too.
+        let (shorter, longest) = lists.split_at(lists.len() - 1);
+        let (longest, longest_weight) = longest[0];
         // Sum the weights of the shorter lists per group.
-        for &(list, weight) in &lists {
+        for &(list, weight) in shorter {
             for &q in list {
                 if scratch.shared[q] == 0 {
                     scratch.touched.push(q);
