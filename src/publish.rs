@@ -27,12 +27,13 @@ pub struct IndexBeside<'a> {
 
 impl<'a> IndexBeside<'a> {
     /// The index of `root` to rebuild beside the site, or `None` when the
-    /// cached one is current (its fingerprint matches the collection).
-    pub fn if_stale(root: &'a Path, analyzer: &'a Analyzer, drafts: bool) -> Option<IndexBeside<'a>> {
-        index::stale(root, drafts).map(|fingerprint| IndexBeside {
+    /// cached one is current. `fingerprint` is the collection's, taken
+    /// before its cases were read (see [`index::ensure_at`]).
+    pub fn if_stale(root: &'a Path, analyzer: &'a Analyzer, fingerprint: &Fingerprint) -> Option<IndexBeside<'a>> {
+        (!index::is_current(root, fingerprint)).then(|| IndexBeside {
             root,
             analyzer,
-            fingerprint,
+            fingerprint: fingerprint.clone(),
             handoff: Arc::new(Handoff::new()),
         })
     }

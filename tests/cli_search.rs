@@ -179,6 +179,35 @@ fn build_refreshes_the_search_index_and_an_edit_invalidates_it() {
     );
 }
 
+/// An editor saving a case while a build reads the collection: the index
+/// made from what was read keeps the fingerprint taken before reading, so
+/// it is stale afterwards and the next `jirei index` rebuilds it.
+#[test]
+fn an_index_made_from_cases_read_before_an_edit_is_left_stale() {
+    use jirei::index::{self, Fingerprint, Freshness};
+    let root = copy_collection();
+    let fingerprint = Fingerprint::of_collection(root.path(), false);
+    let config = jirei::config::Config::load(root.path()).expect("config");
+    let cases = jirei::corpus::load(&root.path().join("cases"), &config.bands).cases;
+    let path = root.path().join("cases/3-34-kimitsu.md");
+    let text = std::fs::read_to_string(&path).expect("case");
+    std::fs::write(&path, text.replacen("ドローン", "ドローンと橋梁点検ロボット", 1)).expect("edit");
+    let analyzer = jirei::analysis::Analyzer::for_collection(root.path()).expect("analyzer");
+    let (_, freshness) = index::ensure_at(root.path(), &analyzer, &fingerprint, || cases).expect("index");
+    assert_eq!(freshness, Freshness::Rebuilt);
+    assert!(
+        !index::is_current(root.path(), &Fingerprint::of_collection(root.path(), false)),
+        "the edit made after reading leaves the index stale"
+    );
+    let out = jirei(root.path(), &["index"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("indexed 85 cases"),
+        "jirei index rebuilds it: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(ids(&json(root.path(), &["橋梁点検ロボット"])), ["3-34-kimitsu"]);
+}
+
 #[test]
 fn drafts_are_searchable_only_with_drafts_as_the_site_publishes_them() {
     let dir = copy_cases("tests/fixtures/site/cases");

@@ -15,6 +15,7 @@ use crate::case::Case;
 use crate::config::Config;
 use crate::corpus;
 use crate::diagnostic::{Diagnostic, display_path, summary};
+use crate::index::Fingerprint;
 use crate::publish::{self, IndexBeside, IndexBuilt};
 use crate::site::output::OutputError;
 use crate::site::{BuildError, BuildOptions, BuildReport};
@@ -48,6 +49,10 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
             return exit::INVALID;
         }
     };
+    // Taken before anything is read: a file saved during the build leaves
+    // the search index stale (the next search rebuilds it), never wrongly
+    // current. Computed once for both the check and the refresh.
+    let fingerprint = Fingerprint::of_collection(&cli.root, args.drafts);
     let config = match Config::load(&cli.root) {
         Ok(config) => config,
         Err(d) => {
@@ -76,7 +81,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     };
     // A stale search index is rebuilt beside the site, from the
     // segmentations of its search data (each text is segmented once).
-    let beside = IndexBeside::if_stale(&cli.root, &analyzer, args.drafts);
+    let beside = IndexBeside::if_stale(&cli.root, &analyzer, &fingerprint);
     let options = BuildOptions {
         root: cli.root.clone(),
         out: args.out.clone().unwrap_or_else(|| cli.root.join("public")),
@@ -93,7 +98,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
     // The replaced output is removed in the background meanwhile.
     let code = match (index, &beside) {
         (Some(built), Some(beside)) => report_index_beside(built, beside),
-        _ => refresh_index(cli, &analyzer, corpus.cases, args.drafts),
+        _ => refresh_index(cli, &analyzer, corpus.cases, &fingerprint),
     };
     drop(report.replaced);
     code
@@ -126,9 +131,9 @@ fn report_index_beside(built: IndexBuilt, beside: &IndexBeside<'_>) -> u8 {
 
 /// Brings the search index used by `jirei search` up to date with the
 /// cases just published.
-fn refresh_index(cli: &Cli, analyzer: &Analyzer, cases: Vec<Case>, drafts: bool) -> u8 {
+fn refresh_index(cli: &Cli, analyzer: &Analyzer, cases: Vec<Case>, fingerprint: &Fingerprint) -> u8 {
     let started = Instant::now();
-    match crate::index::ensure(&cli.root, analyzer, drafts, || cases) {
+    match crate::index::ensure_at(&cli.root, analyzer, fingerprint, || cases) {
         Ok((index, freshness)) => {
             let what = match freshness {
                 crate::index::Freshness::Rebuilt => "rebuilt",

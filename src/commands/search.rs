@@ -138,7 +138,7 @@ fn open_index(
         corpus.cases
     };
     let opened = if opening.force {
-        index::rebuild(root, analyzer, opening.drafts, &valid_cases()).map(|index| (index, Freshness::Rebuilt))
+        index::rebuild(root, analyzer, opening.drafts, valid_cases).map(|index| (index, Freshness::Rebuilt))
     } else {
         index::ensure(root, analyzer, opening.drafts, valid_cases)
     };

@@ -188,7 +188,7 @@ pub enum Freshness {
 
 /// The cached index of `root` if it is current (reading it needs no lock).
 pub fn open_current(root: &Path, analyzer: &Analyzer, drafts: bool) -> Option<SearchIndex> {
-    if stale(root, drafts).is_some() {
+    if !is_current(root, &Fingerprint::of_collection(root, drafts)) {
         return None;
     }
     SearchIndex::open(&root.join(CACHE_DIR), analyzer).ok()
@@ -206,26 +206,39 @@ pub fn ensure<F>(
 where
     F: FnOnce() -> Vec<Case>,
 {
+    ensure_at(root, analyzer, &Fingerprint::of_collection(root, drafts), load_cases)
+}
+
+/// [`ensure`] against `fingerprint`, the collection's as the caller took
+/// it before reading any case file: a file saved since then leaves the
+/// index stale (rebuilt by the next search), never wrongly current.
+pub fn ensure_at<F>(
+    root: &Path,
+    analyzer: &Analyzer,
+    fingerprint: &Fingerprint,
+    load_cases: F,
+) -> Result<(SearchIndex, Freshness), IndexError>
+where
+    F: FnOnce() -> Vec<Case>,
+{
     let dir = root.join(CACHE_DIR);
-    let fingerprint = Fingerprint::of_collection(root, drafts);
-    if Fingerprint::read(&dir).as_ref() == Some(&fingerprint)
+    if is_current(root, fingerprint)
         && let Ok(index) = SearchIndex::open(&dir, analyzer)
     {
         return Ok((index, Freshness::Reused));
     }
     let cases = load_cases();
-    Ok((build(&dir, &cases, analyzer, &fingerprint, None)?, Freshness::Rebuilt))
+    Ok((build(&dir, &cases, analyzer, fingerprint, None)?, Freshness::Rebuilt))
 }
 
-/// Rebuilds the cached index of `root` from `cases`, current or not.
-pub fn rebuild(root: &Path, analyzer: &Analyzer, drafts: bool, cases: &[Case]) -> Result<SearchIndex, IndexError> {
-    build(
-        &root.join(CACHE_DIR),
-        cases,
-        analyzer,
-        &Fingerprint::of_collection(root, drafts),
-        None,
-    )
+/// Rebuilds the cached index of `root` from `load_cases`, current or not.
+pub fn rebuild<F>(root: &Path, analyzer: &Analyzer, drafts: bool, load_cases: F) -> Result<SearchIndex, IndexError>
+where
+    F: FnOnce() -> Vec<Case>,
+{
+    // Taken before the files are read (see `ensure_at`).
+    let fingerprint = Fingerprint::of_collection(root, drafts);
+    build(&root.join(CACHE_DIR), &load_cases(), analyzer, &fingerprint, None)
 }
 
 /// Like [`rebuild`], beside another pass over the same cases that offers
@@ -234,7 +247,7 @@ pub fn rebuild(root: &Path, analyzer: &Analyzer, drafts: bool, cases: &[Case]) -
 /// texts are taken from the handoff rather than segmented again. The
 /// index is the same either way. If the handoff is cancelled, nothing is
 /// written and the result is [`IndexError::Cancelled`].
-/// `fingerprint` is the collection's, as [`stale`] gave it.
+/// `fingerprint` is the collection's, taken before the cases were read.
 pub fn rebuild_alongside(
     root: &Path,
     analyzer: &Analyzer,
@@ -245,9 +258,8 @@ pub fn rebuild_alongside(
     build(&root.join(CACHE_DIR), cases, analyzer, fingerprint, Some(handoff))
 }
 
-/// The fingerprint of `root`'s collection if the cached index does not
-/// match it (the index is stale or missing), `None` if it is current.
-pub fn stale(root: &Path, drafts: bool) -> Option<Fingerprint> {
-    let fingerprint = Fingerprint::of_collection(root, drafts);
-    (Fingerprint::read(&root.join(CACHE_DIR)).as_ref() != Some(&fingerprint)).then_some(fingerprint)
+/// Whether the cached index of `root` was built for the collection as
+/// `fingerprint` describes it.
+pub fn is_current(root: &Path, fingerprint: &Fingerprint) -> bool {
+    Fingerprint::read(&root.join(CACHE_DIR)).as_ref() == Some(fingerprint)
 }

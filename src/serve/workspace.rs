@@ -116,6 +116,9 @@ impl Workspace {
     /// and reported by [`Workspace::errors`].
     pub fn open(root: &Path, out: &Path, drafts: bool) -> Result<Workspace, Box<ShownDiagnostic>> {
         let shown = |d: &Diagnostic| Box::new(ShownDiagnostic::of(d, root, None));
+        // Taken before any file is read (see `apply`), once for the check
+        // and the refresh.
+        let fingerprint = Fingerprint::of_collection(root, drafts);
         let config = Config::load(root).map_err(|d| shown(&d))?;
         let analyzer = Analyzer::for_collection(root)
             .map_err(|e| shown(&Diagnostic::error(root.join("synonyms.toml"), 0, 0, e.to_string())))?;
@@ -130,7 +133,7 @@ impl Workspace {
         let cases = valid_cases(&disk);
         // A stale index is built beside the first site build, from its
         // segmentations (see `publish`).
-        let beside = IndexBeside::if_stale(root, &analyzer, drafts);
+        let beside = IndexBeside::if_stale(root, &analyzer, &fingerprint);
         let options = site_options(root, out, drafts);
         let (site, built) = publish::site_and_index(&cases, &config, &options, beside.as_ref());
         let page_count = site
@@ -138,7 +141,7 @@ impl Workspace {
             .pages;
         let index = match built {
             Some(built) => publish::built_index(built).map(|(index, _)| index),
-            None => index::ensure(root, &analyzer, drafts, || cases.clone())
+            None => index::ensure_at(root, &analyzer, &fingerprint, || cases.clone())
                 .map(|(index, _)| index)
                 .map_err(|e| e.to_string()),
         }
