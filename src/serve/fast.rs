@@ -40,7 +40,7 @@ use crate::case::Case;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::site::collection::{Collection, NEWEST_ON_HOME, Settings};
-use crate::site::context::ContextBuilder;
+use crate::site::context::{ContextBuilder, row_values};
 use crate::site::model::CaseView;
 use crate::site::output::holds;
 use crate::site::pages::{self, Page, PageContent};
@@ -66,6 +66,8 @@ pub struct SiteModel {
     theme: Theme,
     renderer: Renderer,
     pages: Vec<Page>,
+    /// The tera value of each of `collection.rows`, kept with them.
+    row_values: Vec<tera::Value>,
     /// Case id → index in `collection.cases`.
     positions: HashMap<String, usize>,
     /// The exports on disk are older than the model.
@@ -90,7 +92,8 @@ impl SiteModel {
             .map_err(|m| Diagnostic::error(root.join(crate::config::CONFIG_FILE), 0, 0, m))?;
         let theme = Theme::load(root)?;
         let collection = Collection::build(cases, config, settings);
-        let renderer = Renderer::new(&theme, ContextBuilder::new(&collection).globals())?;
+        let row_values = row_values(&collection);
+        let renderer = Renderer::new(&theme, ContextBuilder::with_rows(&collection, &row_values).globals())?;
         let pages = pages::plan(&collection);
         let positions = positions(&collection);
         Ok(SiteModel {
@@ -98,6 +101,7 @@ impl SiteModel {
             theme,
             renderer,
             pages,
+            row_values,
             positions,
             exports_stale: false,
         })
@@ -139,11 +143,13 @@ impl SiteModel {
         if old_place != new_place {
             return Err(NotFast::Shape);
         }
-        let summary = view.row();
+        let row = view.row();
+        let row_value = tera::Value::from_serializable(&row);
         let previous = (
             std::mem::replace(&mut self.collection.cases[i], view),
             std::mem::replace(&mut self.collection.bodies[i], markdown::render(&new.body)),
-            std::mem::replace(&mut self.collection.rows[i], summary),
+            std::mem::replace(&mut self.collection.rows[i], row),
+            std::mem::replace(&mut self.row_values[i], row_value),
         );
         let pages = if old_row == new_row {
             self.pages_of(|content| *content == PageContent::Case(i))
@@ -157,6 +163,7 @@ impl SiteModel {
                 self.collection.cases[i],
                 self.collection.bodies[i],
                 self.collection.rows[i],
+                self.row_values[i],
             ) = previous;
         }
         Ok((record(&self.collection.cases[i]), written?))
@@ -192,7 +199,8 @@ impl SiteModel {
                 None => markdown::render(&case.body),
             }
         });
-        let contexts = ContextBuilder::new(&collection);
+        let row_values = row_values(&collection);
+        let contexts = ContextBuilder::with_rows(&collection, &row_values);
         let renderer = Renderer::new(&self.theme, contexts.globals()).map_err(NotFast::Template)?;
         let pages = pages::plan(&collection);
         let written = write_changed(&pages, &contexts, &renderer, out)?;
@@ -205,6 +213,7 @@ impl SiteModel {
         self.collection = collection;
         self.renderer = renderer;
         self.pages = pages;
+        self.row_values = row_values;
         self.exports_stale = true;
         Ok(written)
     }
@@ -245,7 +254,8 @@ impl SiteModel {
 
     /// Writes those of `pages` whose HTML changed; returns how many.
     fn write_pages(&mut self, pages: &[Page], out: &Path) -> Result<usize, NotFast> {
-        let written = write_changed(pages, &ContextBuilder::new(&self.collection), &self.renderer, out)?;
+        let contexts = ContextBuilder::with_rows(&self.collection, &self.row_values);
+        let written = write_changed(pages, &contexts, &self.renderer, out)?;
         self.exports_stale = true;
         Ok(written)
     }
