@@ -65,8 +65,7 @@ struct ReadingCount {
 #[derive(Default)]
 struct Counts {
     total: u64,
-    /// Every reading seen (a surface has one or two: a list, searched in
-    /// place, costs less than hashing each occurrence).
+    /// Every reading seen, with its counts (a surface has one or two).
     readings: Vec<ReadingCount>,
 }
 
