@@ -16,6 +16,9 @@
 //!
 //! A waiter polls until its deadline and then fails with a message that
 //! names the holder.
+//!
+//! The same kind of lock, in another file, keeps two `jirei serve` from
+//! previewing into one folder ([`BuildLock::acquire_file`]).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -58,7 +61,17 @@ impl BuildLock {
         wait: Duration,
         on_wait: impl FnOnce(&str),
     ) -> Result<BuildLock, LockError> {
-        let path = root.join(LOCK_FILE);
+        Self::acquire_file(root.join(LOCK_FILE), what, wait, on_wait)
+    }
+
+    /// Takes the lock held in file `path` (made if missing), as
+    /// [`acquire`](Self::acquire) does for the build lock.
+    pub fn acquire_file(
+        path: PathBuf,
+        what: &str,
+        wait: Duration,
+        on_wait: impl FnOnce(&str),
+    ) -> Result<BuildLock, LockError> {
         let io = |source| LockError::Io {
             path: path.clone(),
             source,

@@ -161,3 +161,52 @@ fn two_index_processes_at_once_rebuild_the_index_once() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_second_serve_into_the_same_folder_fails_at_once_naming_the_first() {
+    let tmp = site_fixture();
+    let first = common::serve(tmp.path(), &[]);
+    let second = exit_within(
+        std::process::Command::new(env!("CARGO_BIN_EXE_jirei"))
+            .arg("--root")
+            .arg(tmp.path())
+            .args(["serve", "--port", "0"]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    let holder = format!("jirei serve, pid {}", first.child.id());
+    assert!(
+        stderr.contains(&format!("another jirei serve ({holder}) is already previewing into")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--out DIR"), "it says what to do: {stderr}");
+    // Into another folder, a second preview of the same collection starts.
+    let other = tmp.path().join("preview-2");
+    let second = common::serve(tmp.path(), &["--out", other.to_str().expect("utf-8")]);
+    assert!(other.join("index.html").is_file());
+    drop(second);
+    drop(first);
+    // Once the first has stopped, its folder is free again.
+    drop(common::serve(tmp.path(), &[]));
+}
+
+/// Runs `command` and returns its output, or kills it and fails the test
+/// if it is still running after `limit`.
+fn exit_within(command: &mut std::process::Command, limit: Duration) -> std::process::Output {
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start jirei");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("output")
+}

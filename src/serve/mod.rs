@@ -31,6 +31,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::lock::{BuildLock, LockError};
 
 pub use router::router;
 use state::{AppState, StateOptions};
@@ -63,6 +66,11 @@ pub enum ServeError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("cannot watch the collection: {0}")]
     Watch(#[from] notify_debouncer_full::notify::Error),
+    #[error(
+        "another jirei serve ({holder}) is already previewing into {}; stop it, or pass --out DIR to preview into another folder",
+        out.display()
+    )]
+    OutputInUse { out: PathBuf, holder: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -70,6 +78,25 @@ pub enum ServeError {
 /// Where serve builds the site unless told otherwise.
 pub fn default_out(root: &Path) -> PathBuf {
     root.join(".jirei-cache").join("serve").join("site")
+}
+
+/// The lock of the preview folder `out`: a hidden file beside it.
+fn preview_lock(out: &Path) -> Result<BuildLock, ServeError> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let path = out.with_file_name(format!(".{name}.serve-lock"));
+    BuildLock::acquire_file(path, "jirei serve", Duration::ZERO, |_| {}).map_err(|e| match e {
+        LockError::Busy { holder, .. } => ServeError::OutputInUse {
+            out: out.to_path_buf(),
+            holder,
+        },
+        LockError::Io { path, source } => ServeError::Io(std::io::Error::new(
+            source.kind(),
+            format!("cannot use the lock file {}: {source}", path.display()),
+        )),
+    })
 }
 
 /// Reports what serve does, for the command line to print.
@@ -90,6 +117,9 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
         source,
     })?;
     let out = options.out.clone().unwrap_or_else(|| default_out(&root));
+    // Held until serve stops: two servers rewriting one folder would
+    // remove each other's files (the search data is replaced as a set).
+    let _preview = preview_lock(&out)?;
     let workspace = Workspace::open(&root, &out, options.drafts)
         .map_err(|d| ServeError::Startup(format!("{}: {}", d.location, d.message)))?;
     let search_threads = std::thread::available_parallelism().map_or(2, |n| n.get());
