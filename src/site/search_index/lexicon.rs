@@ -52,27 +52,29 @@ pub const CONTEXTS: usize = 3;
 
 type Reading = (bool, String);
 
-/// How often the dictionary gave a surface one reading: overall and per
-/// context.
+/// How often the dictionary gave a surface one reading, per context.
 #[derive(Debug)]
 struct ReadingCount {
     function: bool,
     term: String,
-    total: u64,
     by_context: [u64; CONTEXTS],
 }
 
+impl ReadingCount {
+    fn total(&self) -> u64 {
+        self.by_context.iter().sum()
+    }
+}
+
+/// Every reading a surface was seen with (one or two, mostly).
 #[derive(Default)]
 struct Counts {
-    total: u64,
-    /// Every reading seen, with its counts (a surface has one or two).
     readings: Vec<ReadingCount>,
 }
 
 impl Counts {
     /// The reading counted `n` more times in `context`.
     fn add(&mut self, function: bool, term: String, context: usize, n: u64) {
-        self.total += n;
         let at = match self
             .readings
             .iter()
@@ -83,26 +85,29 @@ impl Counts {
                 self.readings.push(ReadingCount {
                     function,
                     term,
-                    total: 0,
                     by_context: [0; CONTEXTS],
                 });
                 self.readings.len() - 1
             }
         };
-        let reading = &mut self.readings[at];
-        reading.total += n;
-        reading.by_context[context] += n;
+        self.readings[at].by_context[context] += n;
     }
 
-    /// The most frequent reading overall, or in one context.
+    /// How often the surface occurred.
+    fn total(&self) -> u64 {
+        self.readings.iter().map(ReadingCount::total).sum()
+    }
+
+    /// The most frequent reading overall, or in one context; of equal
+    /// counts, the least reading.
     fn majority(&self, context: Option<usize>) -> Option<(Reading, u64)> {
-        let count = |r: &ReadingCount| context.map_or(r.total, |c| r.by_context[c]);
-        let counted = self
-            .readings
+        let count = |r: &ReadingCount| context.map_or_else(|| r.total(), |c| r.by_context[c]);
+        self.readings
             .iter()
             .map(|r| ((r.function, &r.term), count(r)))
-            .filter(|(_, n)| *n > 0);
-        majority(counted).map(|((function, term), n)| ((function, term.clone()), n))
+            .filter(|(_, n)| *n > 0)
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|((function, term), n)| ((function, term.clone()), n))
     }
 }
 
@@ -131,11 +136,6 @@ pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool,
         }
         key.3 = if key.1 { 1 } else { 2 };
     });
-}
-
-/// The reading with the highest count; of equal counts, the least reading.
-fn majority<'a>(readings: impl Iterator<Item = ((bool, &'a String), u64)>) -> Option<((bool, &'a String), u64)> {
-    readings.max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
 }
 
 /// What the dictionary made of the collection's texts, counted as the
@@ -183,7 +183,7 @@ pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &
             counts.entry(letter).or_default().add(*function, term.clone(), 0, 1);
         }
     }
-    let total: u64 = counts.values().map(|c| c.total).sum();
+    let total: u64 = counts.values().map(Counts::total).sum();
     let mut entries: Vec<Entry> = counts
         .into_par_iter()
         .map(|(surface, c)| {
@@ -206,7 +206,7 @@ pub fn build(observations: Observations, synonym_phrases: &[String], analyzer: &
                 }
             }
             let terms = if split { alone } else { as_terms(function, term) };
-            let cost = (8.0 * (total as f64 / c.total as f64).ln()).round() as u32;
+            let cost = (8.0 * (total as f64 / c.total() as f64).ln()).round() as u32;
             Entry {
                 surface,
                 cost,
