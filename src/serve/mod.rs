@@ -72,6 +72,8 @@ pub enum ServeError {
     )]
     OutputInUse { out: PathBuf, holder: String },
     #[error("{0}")]
+    Lock(LockError),
+    #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
@@ -92,10 +94,7 @@ fn preview_lock(out: &Path) -> Result<BuildLock, ServeError> {
             out: out.to_path_buf(),
             holder,
         },
-        LockError::Io { path, source } => ServeError::Io(std::io::Error::new(
-            source.kind(),
-            format!("cannot use the lock file {}: {source}", path.display()),
-        )),
+        e @ LockError::Io { .. } => ServeError::Lock(e),
     })
 }
 
