@@ -1,7 +1,7 @@
 //! `jirei build`, run as the real binary, when something is wrong: an
 //! invalid case or template fails the build and leaves the previous output
 //! alone, a folder jirei did not make is never replaced; and a template
-//! overridden in the collection is used.
+//! overridden in the collection is used (the case-table row included).
 
 #[path = "site_common.rs"]
 mod common;
@@ -26,9 +26,9 @@ fn copy_fixture(into: &Path) {
 
 /// Overrides theme template `name` in the collection at `root`.
 fn override_template(root: &Path, name: &str, text: &str) {
-    let templates = root.join("themes/default/templates");
-    fs::create_dir_all(&templates).expect("mkdir");
-    fs::write(templates.join(name), text).expect("write");
+    let path = root.join("themes/default/templates").join(name);
+    fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+    fs::write(path, text).expect("write");
 }
 
 /// A copy of the fixture built once: (its temporary folder, the
@@ -146,6 +146,84 @@ fn an_overridden_template_is_used() {
     let out = tmp.path().join("public");
     assert!(build(&root, &out, &[]).status.success());
     assert!(read(&out, "404.html").contains("独自の404"));
+}
+
+/// The rows `<tr class="mine" …>` of `html`, as `(id, root)`.
+fn own_rows(html: &str) -> Vec<(String, String)> {
+    html.split("<tr class=\"mine\" data-id=\"")
+        .skip(1)
+        .map(|rest| {
+            let (id, rest) = rest.split_once('"').expect("id");
+            let root = rest
+                .split("<td>")
+                .nth(1)
+                .and_then(|r| r.split_once("</td>"))
+                .expect("root")
+                .0;
+            (id.to_string(), root.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn an_overridden_row_template_draws_the_rows_of_every_case_table() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("collection");
+    copy_fixture(&root);
+    override_template(
+        &root,
+        "partials/case_row.html",
+        "<tr class=\"mine\" data-id=\"{{ c.id }}\"><td>{{ root }}</td><td>{{ c.title }}</td></tr>\n",
+    );
+    let out = tmp.path().join("public");
+    assert!(build(&root, &out, &[]).status.success());
+    let cases = fs::read_dir(out.join("cases")).expect("case pages").count();
+    let table = own_rows(&read(&out, "all/index.html"));
+    assert_eq!(table.len(), cases, "one row per case");
+    assert!(table.iter().all(|(_, r)| r == "../"), "{table:?}");
+    let sorted = own_rows(&read(&out, "all/population-desc/index.html"));
+    assert!(sorted.iter().all(|(_, r)| r == "../../"), "{sorted:?}");
+    assert_ne!(sorted, table, "the sorted table has its own order");
+    let facet = own_rows(&read(&out, "category/内部DX/index.html"));
+    assert!(
+        !facet.is_empty() && facet.iter().all(|(_, r)| r == "../../"),
+        "{facet:?}"
+    );
+}
+
+#[test]
+fn a_table_template_written_as_a_loop_over_cases_still_works() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("collection");
+    copy_fixture(&root);
+    override_template(
+        &root,
+        "partials/case_table.html",
+        "<table>{% for c in cases %}<tr class=\"mine\" data-id=\"{{ c.id }}\"><td>{{ root }}</td></tr>{% endfor %}</table>",
+    );
+    let out = tmp.path().join("public");
+    assert!(build(&root, &out, &[]).status.success());
+    let cases = fs::read_dir(out.join("cases")).expect("case pages").count();
+    assert_eq!(own_rows(&read(&out, "all/index.html")).len(), cases);
+}
+
+#[test]
+fn an_error_in_the_row_template_names_that_file() {
+    let (_tmp, root, out) = built_copy();
+    let before = snapshot(&out);
+    override_template(
+        &root,
+        "partials/case_row.html",
+        "<tr>\n<td>{{ c.no_such_field }}</td></tr>\n",
+    );
+    let failed = build(&root, &out, &[]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    assert!(
+        stdout.contains("themes/default/templates/partials/case_row.html:2:"),
+        "{stdout}"
+    );
+    assert_eq!(snapshot(&out), before, "public/ changed");
 }
 
 #[test]

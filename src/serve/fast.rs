@@ -45,6 +45,7 @@ use crate::site::model::CaseView;
 use crate::site::output::holds;
 use crate::site::pages::{self, Page, PageContent};
 use crate::site::render::Renderer;
+use crate::site::rows::RenderedRows;
 use crate::site::theme::Theme;
 use crate::site::{BuildOptions, export, markdown};
 
@@ -68,6 +69,8 @@ pub struct SiteModel {
     pages: Vec<Page>,
     /// The tera value of each of `collection.rows`, kept with them.
     row_values: Vec<tera::Value>,
+    /// The table rows' HTML, kept with `row_values`.
+    rendered: RenderedRows,
     /// Case id → index in `collection.cases`.
     positions: HashMap<String, usize>,
     /// The exports on disk are older than the model.
@@ -95,6 +98,7 @@ impl SiteModel {
         let row_values = row_values(&collection);
         let renderer = Renderer::new(&theme, ContextBuilder::with_rows(&collection, &row_values).globals())?;
         let pages = pages::plan(&collection);
+        let rendered = RenderedRows::render(&renderer, &row_values, &pages)?;
         let positions = positions(&collection);
         Ok(SiteModel {
             collection,
@@ -102,6 +106,7 @@ impl SiteModel {
             renderer,
             pages,
             row_values,
+            rendered,
             positions,
             exports_stale: false,
         })
@@ -145,17 +150,18 @@ impl SiteModel {
         }
         let row = view.row();
         let row_value = tera::Value::from_serializable(&row);
+        let (pages, previous_html) = if old_row == new_row {
+            (self.pages_of(|content| *content == PageContent::Case(i)), None)
+        } else {
+            let replaced = self.rendered.update(&self.renderer, i, &row_value);
+            (self.pages_showing(i), Some(replaced.map_err(NotFast::Template)?))
+        };
         let previous = (
             std::mem::replace(&mut self.collection.cases[i], view),
             std::mem::replace(&mut self.collection.bodies[i], markdown::render(&new.body)),
             std::mem::replace(&mut self.collection.rows[i], row),
             std::mem::replace(&mut self.row_values[i], row_value),
         );
-        let pages = if old_row == new_row {
-            self.pages_of(|content| *content == PageContent::Case(i))
-        } else {
-            self.pages_showing(i)
-        };
         let written = self.write_pages(&pages, out);
         if written.is_err() {
             // Keep the model equal to what is served.
@@ -165,6 +171,9 @@ impl SiteModel {
                 self.collection.rows[i],
                 self.row_values[i],
             ) = previous;
+            if let Some(html) = previous_html {
+                self.rendered.restore(i, html);
+            }
         }
         Ok((record(&self.collection.cases[i]), written?))
     }
@@ -203,6 +212,8 @@ impl SiteModel {
         let contexts = ContextBuilder::with_rows(&collection, &row_values);
         let renderer = Renderer::new(&self.theme, contexts.globals()).map_err(NotFast::Template)?;
         let pages = pages::plan(&collection);
+        let rendered = RenderedRows::render(&renderer, &row_values, &pages).map_err(NotFast::Template)?;
+        let contexts = contexts.with_rendered_rows(&rendered);
         let written = write_changed(&pages, &contexts, &renderer, out)?;
         let planned: HashSet<&Path> = pages.iter().map(|p| p.file.as_path()).collect();
         for gone in self.pages.iter().filter(|p| !planned.contains(p.file.as_path())) {
@@ -214,6 +225,7 @@ impl SiteModel {
         self.renderer = renderer;
         self.pages = pages;
         self.row_values = row_values;
+        self.rendered = rendered;
         self.exports_stale = true;
         Ok(written)
     }
@@ -254,7 +266,7 @@ impl SiteModel {
 
     /// Writes those of `pages` whose HTML changed; returns how many.
     fn write_pages(&mut self, pages: &[Page], out: &Path) -> Result<usize, NotFast> {
-        let contexts = ContextBuilder::with_rows(&self.collection, &self.row_values);
+        let contexts = ContextBuilder::with_rows(&self.collection, &self.row_values).with_rendered_rows(&self.rendered);
         let written = write_changed(pages, &contexts, &self.renderer, out)?;
         self.exports_stale = true;
         Ok(written)

@@ -8,13 +8,15 @@
 //! |---|---|
 //! | home | `newest`, `bands`, `categories`, `regions` (each `{name, href, count}`) |
 //! | case | `case` (a [`CaseView`](super::model::CaseView)), `body_html`, `similar`, `page_url` (the page's address, for print) and `page_url_absolute` |
-//! | table | `cases`, `order` and `orders` (`{key, label, href, current, descending}`) |
+//! | table | `cases`, `case_rows`, `order` and `orders` (`{key, label, href, current, descending}`) |
 //! | facet index | `facet` (`{kind, label}`), `values` (`{name, href, count, children}`) |
-//! | facet value | `facet`, `value` (`{name, count}`), `children`, `cases` |
+//! | facet value | `facet`, `value` (`{name, count}`), `children`, `cases`, `case_rows` |
 //! | search | `sorts` (`[value, label]`); results are drawn by `search.js` |
 //!
 //! Case rows (`cases`, `newest`, `similar`) are [`CaseRow`](super::model::CaseRow) values,
 //! converted to tera values once and shared by every page that lists them.
+//! `case_rows` is the HTML of the table's rows (`cases`, in order), each
+//! drawn once per case by `partials/case_row.html` ([`RenderedRows`]).
 
 use std::borrow::Cow;
 
@@ -26,6 +28,7 @@ use super::collection::{Collection, NEWEST_ON_HOME};
 use super::facets::{FacetKind, FacetValue};
 use super::pages::{Page, PageContent, SortKey, SortOrder};
 use super::route::Route;
+use super::rows::RenderedRows;
 
 /// A link in navigation, breadcrumbs and counts; `href` from the root.
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +144,8 @@ pub struct ContextBuilder<'a> {
     collection: &'a Collection,
     /// One tera value per case row, in case order ([`row_values`]).
     rows: Cow<'a, [Value]>,
+    /// The HTML of the rows, for `case_rows` ([`with_rendered_rows`](Self::with_rendered_rows)).
+    rendered: Option<&'a RenderedRows>,
 }
 
 /// The tera value of every case row of `collection`, in case order.
@@ -153,6 +158,7 @@ impl<'a> ContextBuilder<'a> {
         ContextBuilder {
             collection,
             rows: Cow::Owned(row_values(collection)),
+            rendered: None,
         }
     }
 
@@ -164,7 +170,23 @@ impl<'a> ContextBuilder<'a> {
         ContextBuilder {
             collection,
             rows: Cow::Borrowed(rows),
+            rendered: None,
         }
+    }
+
+    /// Gives pages with a case table their rows' HTML (`case_rows`),
+    /// rendered with the templates the pages are rendered with. Pages
+    /// listing cases need it.
+    pub fn with_rendered_rows(self, rendered: &'a RenderedRows) -> Self {
+        ContextBuilder {
+            rendered: Some(rendered),
+            ..self
+        }
+    }
+
+    /// The case row values (in case order), for [`RenderedRows::render`].
+    pub fn row_values(&self) -> &[Value] {
+        &self.rows
     }
 
     /// Variables shared by every page (tera's global context).
@@ -193,9 +215,11 @@ impl<'a> ContextBuilder<'a> {
         let info = match &page.content {
             PageContent::Home => self.home(&mut context),
             PageContent::Case(i) => self.case(&mut context, *i),
-            PageContent::Table(order) => self.table(&mut context, *order),
+            PageContent::Table(order) => self.table(&mut context, *order, &page.root),
             PageContent::FacetIndex(kind) => self.facet_index(&mut context, *kind),
-            PageContent::FacetValue { kind, value, child } => self.facet_value(&mut context, *kind, *value, *child),
+            PageContent::FacetValue { kind, value, child } => {
+                self.facet_value(&mut context, *kind, *value, *child, &page.root)
+            }
             PageContent::Search => self.search(&mut context),
             PageContent::NotFound => PageInfo {
                 title: "ページが見つかりません".to_string(),
@@ -209,6 +233,14 @@ impl<'a> ContextBuilder<'a> {
 
     fn rows(&self, indices: impl IntoIterator<Item = usize>) -> Value {
         Value::from(indices.into_iter().map(|i| self.rows[i].clone()).collect::<Vec<_>>())
+    }
+
+    /// `cases` and `case_rows` of a page with prefix `root` listing `indices`.
+    fn insert_table(&self, context: &mut Context, indices: &[usize], root: &str) {
+        context.insert_value("cases", self.rows(indices.iter().copied()));
+        if let Some(html) = self.rendered.and_then(|r| r.joined(root, indices)) {
+            context.insert_value("case_rows", Value::safe_string(&html));
+        }
     }
 
     fn home(&self, context: &mut Context) -> PageInfo {
@@ -258,10 +290,10 @@ impl<'a> ContextBuilder<'a> {
         }
     }
 
-    fn table(&self, context: &mut Context, order: SortOrder) -> PageInfo {
+    fn table(&self, context: &mut Context, order: SortOrder, root: &str) -> PageInfo {
         let mut indices = self.collection.default_order.clone();
         order.sort(&mut indices, &self.collection.rows, &self.collection.default_rank);
-        context.insert_value("cases", self.rows(indices));
+        self.insert_table(context, &indices, root);
         context.insert("columns", &columns(Some(order)));
         let orders: Vec<OrderLink> = SortOrder::all()
             .into_iter()
@@ -325,7 +357,14 @@ impl<'a> ContextBuilder<'a> {
         }
     }
 
-    fn facet_value(&self, context: &mut Context, kind: FacetKind, v: usize, child: Option<usize>) -> PageInfo {
+    fn facet_value(
+        &self,
+        context: &mut Context,
+        kind: FacetKind,
+        v: usize,
+        child: Option<usize>,
+        root: &str,
+    ) -> PageInfo {
         let parent = &self.collection.facets.values(kind)[v];
         let mut breadcrumbs = vec![NavLink::new(kind.label(), &kind.index_route())];
         let value = match child {
@@ -339,7 +378,7 @@ impl<'a> ContextBuilder<'a> {
         context.insert("value", &ValueInfo::of(value));
         let mut indices = value.cases.clone();
         indices.sort_by_key(|&i| self.collection.default_rank[i]);
-        context.insert_value("cases", self.rows(indices));
+        self.insert_table(context, &indices, root);
         context.insert("columns", &columns(None));
         let title = match child {
             Some(_) => format!("{} ／ {}", parent.name, value.name),

@@ -11,7 +11,7 @@
 //! [`collection`] (published cases and everything derived from them, via
 //! [`model`], [`facets`], [`markdown`], [`similar`]) → [`pages`] (which
 //! pages exist, [`route`]s) → [`context`] + [`render`] (tera, with the
-//! [`theme`]) → [`export`] (CSV, JSON, sitemap) → [`output`] (atomic swap).
+//! [`theme`]; table rows rendered once by [`rows`]) → [`export`] (CSV, JSON, sitemap) → [`output`] (atomic swap).
 //!
 //! The search page (`PageContent::Search`, `search/index.html`, template
 //! `search.html`, scripts `assets/search-engine.js` and
@@ -41,6 +41,7 @@ pub mod output;
 pub mod pages;
 pub mod render;
 pub mod route;
+pub mod rows;
 pub mod search_index;
 pub mod similar;
 pub mod theme;
@@ -59,6 +60,7 @@ use collection::{Collection, Settings};
 use context::ContextBuilder;
 use output::{OutputError, Staging};
 use render::Renderer;
+use rows::RenderedRows;
 use theme::Theme;
 
 /// What to build and where.
@@ -147,6 +149,10 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     let pages = pages::plan(&collection);
     let staging = Staging::create(&options.out, &options.root)?;
     phases.mark("plan");
+    let rendered =
+        RenderedRows::render(&renderer, contexts.row_values(), &pages).map_err(|d| template_error(&theme, d))?;
+    let contexts = contexts.with_rendered_rows(&rendered);
+    phases.mark("rows");
     pages.par_iter().try_for_each(|page| {
         let html = renderer
             .render(page.template, &contexts.page(page))
@@ -157,6 +163,7 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     // Only the pages show the rendered bodies: free them before the search
     // data, the part of a build that needs the most memory.
     drop(contexts);
+    drop(rendered);
     collection.bodies = Vec::new();
     for asset in &theme.assets {
         let path = Path::new(theme::ASSETS_DIR).join(&asset.name);

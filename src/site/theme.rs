@@ -25,7 +25,7 @@ macro_rules! builtin {
 }
 
 /// The built-in theme, by path below `themes/default/`.
-const BUILTIN: [(&str, &str); 18] = builtin![
+const BUILTIN: [(&str, &str); 19] = builtin![
     "templates/base.html",
     "templates/index.html",
     "templates/case.html",
@@ -36,6 +36,7 @@ const BUILTIN: [(&str, &str); 18] = builtin![
     "templates/search.html",
     "templates/partials/case_list.html",
     "templates/partials/case_table.html",
+    "templates/partials/case_row.html",
     "templates/partials/cost_item.html",
     "templates/partials/print_more.html",
     "static/style.css",
