@@ -196,6 +196,51 @@ fn search_data_left_for_later_is_made_from_the_served_cases_even_after_a_bad_sav
     assert_same_as_full_build(&root, &out);
 }
 
+/// The inode of every file below `dir`, by path below it.
+fn inodes(dir: &Path) -> std::collections::BTreeMap<PathBuf, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(dir).expect("below").to_path_buf();
+            (path, e.metadata().expect("metadata").ino())
+        })
+        .collect()
+}
+
+#[test]
+fn search_data_the_edit_leaves_as_it_was_is_not_rewritten() {
+    let (_tmp, root, out, mut workspace) = open_fixture();
+    let search = out.join("search");
+    let (bytes_before, inodes_before) = (site_common::snapshot(&search), inodes(&search));
+    let path = root.join(CASE);
+    edit(&path, "## ", "## 追記した見出し\n\n本文を追記。\n\n## ");
+    assert!(matches!(
+        workspace.apply(&changed(path.clone())),
+        Outcome::Published { .. }
+    ));
+    assert!(workspace.finish().is_some(), "the search data follows");
+    let (bytes_after, inodes_after) = (site_common::snapshot(&search), inodes(&search));
+    let same: Vec<&PathBuf> = bytes_after
+        .iter()
+        .filter(|(file, bytes)| bytes_before.get(*file) == Some(*bytes))
+        .map(|(file, _)| file)
+        .collect();
+    assert!(same.len() < bytes_after.len(), "the edit changed some search data");
+    assert!(!same.is_empty(), "and left some as it was");
+    for file in same {
+        assert_eq!(
+            inodes_after[file],
+            inodes_before[file],
+            "{} was rewritten",
+            file.display()
+        );
+    }
+    assert_same_as_full_build(&root, &out);
+}
+
 #[test]
 fn invalid_edits_and_duplicate_ids_publish_nothing() {
     let (_tmp, root, out, mut workspace) = open_fixture();

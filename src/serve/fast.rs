@@ -294,7 +294,8 @@ impl SiteModel {
 
 impl SiteModel {
     /// Replaces the files of the search page's data folder with a fresh set
-    /// (shard names depend on the content, so stale ones are removed).
+    /// (shard names depend on the content, so stale ones are removed),
+    /// writing only the files whose content changed.
     fn write_search_data(&self, out: &Path, cases: &[Case], config: &Config, root: &Path) -> Result<(), NotFast> {
         let dir = out.join(crate::site::search_index::SEARCH_DIR);
         let written = std::sync::Mutex::new(std::collections::HashSet::new());
@@ -304,10 +305,14 @@ impl SiteModel {
                 path: path.clone(),
                 source,
             };
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(io)?;
+            // After an edit most files come out as they were: reading one
+            // is far cheaper than replacing it.
+            if !holds(&path, bytes) {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(io)?;
+                }
+                write_atomically(&path, bytes).map_err(io)?;
             }
-            write_atomically(&path, bytes).map_err(io)?;
             if let Ok(mut written) = written.lock() {
                 written.insert(path.clone());
             }
