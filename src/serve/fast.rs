@@ -143,14 +143,12 @@ impl SiteModel {
             return Err(NotFast::Shape);
         };
         let view = CaseView::build(new, &self.collection.facets, &config.bands);
-        let (old_place, old_row) = shape(old, &self.collection.cases[i]);
-        let (new_place, new_row) = shape(new, &view);
-        if old_place != new_place {
+        if place(old, &self.collection.cases[i]) != place(new, &view) {
             return Err(NotFast::Shape);
         }
         let row = view.row();
         let row_value = tera::Value::from_serializable(&row);
-        let (pages, previous_html) = if old_row == new_row {
+        let (pages, previous_html) = if row == self.collection.rows[i] {
             (self.pages_of(|content| *content == PageContent::Case(i)), None)
         } else {
             let replaced = self.rendered.update(&self.renderer, i, &row_value);
@@ -396,11 +394,11 @@ pub fn record(view: &CaseView) -> Value {
     value
 }
 
-/// What of a case other pages depend on: its place (facet values,
-/// similar-case scores, orders: a change rebuilds the site) and its row
-/// (shown in lists: a change rewrites the pages listing it).
-fn shape(case: &Case, view: &CaseView) -> (Value, Value) {
-    let place = json!({
+/// What of a case decides its place in the site (facet values,
+/// similar-case scores, orders): a change rebuilds the site. (A change of
+/// its row, shown in lists, rewrites the pages listing it.)
+fn place(case: &Case, view: &CaseView) -> Value {
+    json!({
         "category": view.category.name,
         "section": view.section.as_ref().map(|s| &s.name),
         "tags": view.tags.iter().map(|t| &t.name).collect::<Vec<_>>(),
@@ -412,8 +410,7 @@ fn shape(case: &Case, view: &CaseView) -> (Value, Value) {
         "organization": case.full_organization_name(),
         "updated": view.updated,
         "draft": case.front.draft,
-    });
-    (place, serde_json::to_value(view.row()).unwrap_or(Value::Null))
+    })
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it, so a

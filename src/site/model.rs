@@ -171,7 +171,7 @@ pub struct SourceView {
 }
 
 /// One row of a case list or table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseRow {
     pub id: String,
     pub href: String,
