@@ -242,6 +242,31 @@ fn search_data_the_edit_leaves_as_it_was_is_not_rewritten() {
 }
 
 #[test]
+fn search_data_interrupted_by_a_newer_save_writes_nothing_and_is_made_later() {
+    let (_tmp, root, out, mut workspace) = open_fixture();
+    let before = site_common::snapshot(&out.join("search"));
+    let path = root.join(CASE);
+    edit(&path, "## ", "## 追記した見出し\n\n本文を追記。\n\n## ");
+    assert!(matches!(
+        workspace.apply(&changed(path.clone())),
+        Outcome::Published { .. }
+    ));
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let newer_save = || {
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        true
+    };
+    assert_eq!(workspace.finish_unless(&newer_save), None, "left for later");
+    assert!(asked.into_inner() > 0, "the interruption was asked for");
+    assert!(
+        site_common::snapshot(&out.join("search")) == before,
+        "no search data was written"
+    );
+    assert!(workspace.finish().is_some(), "the search data is still to do, and done");
+    assert_same_as_full_build(&root, &out);
+}
+
+#[test]
 fn invalid_edits_and_duplicate_ids_publish_nothing() {
     let (_tmp, root, out, mut workspace) = open_fixture();
     let before = site_common::snapshot(&out);

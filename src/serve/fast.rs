@@ -39,13 +39,16 @@ use serde_json::{Value, json};
 use crate::case::Case;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::site::BuildError;
 use crate::site::collection::{Collection, NEWEST_ON_HOME, Settings};
 use crate::site::context::{ContextBuilder, row_values};
 use crate::site::model::CaseView;
+use crate::site::output::OutputError;
 use crate::site::output::holds;
 use crate::site::pages::{self, Page, PageContent};
 use crate::site::render::Renderer;
 use crate::site::rows::RenderedRows;
+use crate::site::search_index::Coordination;
 use crate::site::theme::Theme;
 use crate::site::{BuildOptions, export, markdown};
 
@@ -86,6 +89,9 @@ pub enum NotFast {
     Template(Diagnostic),
     Io(std::io::Error),
     Export(String),
+    /// The search data was left for later (a newer save is waiting); no
+    /// file was written.
+    Interrupted,
 }
 
 impl SiteModel {
@@ -274,12 +280,21 @@ impl SiteModel {
     /// fast rebuilds (they cover every case: at 10,000 cases this is most
     /// of a fast rebuild's work, so it is done after the browsers were told
     /// to reload). `cases` are the valid cases the site was built from.
-    /// Returns whether anything was written.
-    pub fn write_exports(&mut self, out: &Path, cases: &[Case], config: &Config, root: &Path) -> Result<bool, NotFast> {
+    /// Returns whether anything was written. `interrupt` is asked while the
+    /// search data is computed; when it says stop, nothing is written and
+    /// the exports stay stale ([`NotFast::Interrupted`]).
+    pub fn write_exports(
+        &mut self,
+        out: &Path,
+        cases: &[Case],
+        config: &Config,
+        root: &Path,
+        interrupt: &(dyn Fn() -> bool + Sync),
+    ) -> Result<bool, NotFast> {
         if !self.exports_stale {
             return Ok(false);
         }
-        self.write_search_data(out, cases, config, root)?;
+        self.write_search_data(out, cases, config, root, interrupt)?;
         let (json, csv) = rayon::join(|| export::json(&self.collection), || export::csv(&self.collection));
         let json = json.map_err(|e| NotFast::Export(e.to_string()))?;
         let csv = csv.map_err(|e| NotFast::Export(e.to_string()))?;
@@ -294,7 +309,14 @@ impl SiteModel {
     /// Replaces the files of the search page's data folder with a fresh set
     /// (shard names depend on the content, so stale ones are removed),
     /// writing only the files whose content changed.
-    fn write_search_data(&self, out: &Path, cases: &[Case], config: &Config, root: &Path) -> Result<(), NotFast> {
+    fn write_search_data(
+        &self,
+        out: &Path,
+        cases: &[Case],
+        config: &Config,
+        root: &Path,
+        interrupt: &(dyn Fn() -> bool + Sync),
+    ) -> Result<(), NotFast> {
         let dir = out.join(crate::site::search_index::SEARCH_DIR);
         let written = std::sync::Mutex::new(std::collections::HashSet::new());
         let sink = |name: &str, bytes: &[u8]| {
@@ -316,8 +338,16 @@ impl SiteModel {
             }
             Ok(())
         };
-        crate::site::write_search_data(cases, &self.collection, config, root, None, &sink)
-            .map_err(|e| NotFast::Export(e.to_string()))?;
+        let coordination = Coordination {
+            handoff: None,
+            interrupt: Some(interrupt),
+        };
+        crate::site::write_search_data(cases, &self.collection, config, root, coordination, &sink).map_err(
+            |e| match e {
+                BuildError::Output(OutputError::Interrupted) => NotFast::Interrupted,
+                e => NotFast::Export(e.to_string()),
+            },
+        )?;
         let written = written.into_inner().unwrap_or_default();
         let page = dir.join("index.html");
         for entry in walkdir::WalkDir::new(&dir)

@@ -30,6 +30,7 @@ use std::future::IntoFuture;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -140,7 +141,8 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
         state.fail(errors);
     }
     let (tx, rx) = mpsc::channel::<Changes>();
-    let watcher = watch::start(&root, tx)?;
+    let arrived = Arc::new(AtomicBool::new(false));
+    let watcher = watch::start(&root, tx, arrived.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(search_threads.clamp(1, 4))
         .enable_all()
@@ -154,7 +156,7 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
     let rebuild_state = state.clone();
     std::thread::Builder::new()
         .name("jirei-rebuild".to_string())
-        .spawn(move || rebuild_loop(workspace, rx, rebuild_state, reporter))?;
+        .spawn(move || rebuild_loop(workspace, (rx, arrived), rebuild_state, reporter))?;
     let app = router(state);
     // No graceful shutdown: open event streams would keep it waiting.
     let served = runtime.block_on(async move {
@@ -170,11 +172,13 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
 
 /// Applies batches of changes as they come, merging those that queued up
 /// during a rebuild, and publishes each outcome. The search data and
-/// exports (seconds at 10,000 cases) are brought up to date only when no
-/// change is waiting, so a quick series of saves is published save by save.
+/// exports (seconds at 10,000 cases, minutes at 100,000) are brought up to
+/// date only when no change is waiting, and their computation stops when
+/// one arrives (`arrived`, set by the watcher after each batch), so a
+/// quick series of saves is published save by save.
 fn rebuild_loop(
     mut workspace: Workspace,
-    rx: mpsc::Receiver<Changes>,
+    (rx, arrived): (mpsc::Receiver<Changes>, Arc<AtomicBool>),
     state: Arc<AppState>,
     mut reporter: impl Reporter,
 ) {
@@ -201,10 +205,13 @@ fn rebuild_loop(
             }
         }
         reporter.outcome(&outcome);
+        // Cleared before looking at the queue: a batch sent after the
+        // look sets it again and stops the search data.
+        arrived.store(false, Ordering::SeqCst);
         match rx.try_recv() {
             Ok(more) => waiting = Some(more),
             Err(mpsc::TryRecvError::Empty) => {
-                if let Some(took) = workspace.finish() {
+                if let Some(took) = workspace.finish_unless(&|| arrived.load(Ordering::SeqCst)) {
                     reporter.exports(took);
                 }
             }

@@ -3,6 +3,8 @@
 //! the rebuild thread.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
@@ -34,8 +36,14 @@ pub fn classify(root: &Path, path: &Path, changes: &mut Changes) {
     }
 }
 
-/// Starts watching `root` (canonical); each batch of changes is sent to `tx`.
-pub fn start(root: &Path, tx: Sender<Changes>) -> Result<Watcher, notify_debouncer_full::notify::Error> {
+/// Starts watching `root` (canonical); each batch of changes is sent to
+/// `tx`, then `arrived` is set, so long work on the rebuild thread can
+/// stop for it (the rebuild thread clears it before looking at `tx`).
+pub fn start(
+    root: &Path,
+    tx: Sender<Changes>,
+    arrived: Arc<AtomicBool>,
+) -> Result<Watcher, notify_debouncer_full::notify::Error> {
     let owned_root: PathBuf = root.to_path_buf();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let mut changes = Changes::default();
@@ -58,8 +66,8 @@ pub fn start(root: &Path, tx: Sender<Changes>) -> Result<Watcher, notify_debounc
                 changes.everything = true;
             }
         }
-        if !changes.is_empty() {
-            let _ = tx.send(changes);
+        if !changes.is_empty() && tx.send(changes).is_ok() {
+            arrived.store(true, Ordering::SeqCst);
         }
     })?;
     // The root itself (not recursive) sees jirei.toml, synonyms.toml and

@@ -331,13 +331,20 @@ impl Workspace {
     /// become invalid since). Returns how long it took, `None` when there
     /// was nothing to do.
     pub fn finish(&mut self) -> Option<Duration> {
+        self.finish_unless(&|| false)
+    }
+
+    /// Like [`finish`](Self::finish), but the search data, the long part,
+    /// is left for later as soon as `newer_work` says so (a save is
+    /// waiting): nothing is written then, and a later `finish` does it.
+    pub fn finish_unless(&mut self, newer_work: &(dyn Fn() -> bool + Sync)) -> Option<Duration> {
         let started = Instant::now();
         let model = self.model.as_mut().filter(|m| m.exports_stale())?;
         let mut cases: Vec<Case> = self.built.values().map(|(case, _)| (**case).clone()).collect();
         cases.sort_by(|a, b| a.id.cmp(&b.id));
-        match model.write_exports(&self.out, &cases, &self.config, &self.root) {
+        match model.write_exports(&self.out, &cases, &self.config, &self.root, newer_work) {
             Ok(true) => Some(started.elapsed()),
-            Ok(false) => None,
+            Ok(false) | Err(NotFast::Interrupted) => None,
             Err(e) => {
                 eprintln!("jirei: writing the exports failed ({e:?}); the next rebuild is full");
                 self.stale = true;

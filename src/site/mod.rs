@@ -206,13 +206,13 @@ pub fn write_search_data(
     collection: &Collection,
     config: &Config,
     root: &Path,
-    handoff: Option<&Handoff>,
+    coordination: search_index::Coordination<'_>,
     sink: &search_index::Sink<'_>,
 ) -> Result<(), BuildError> {
     let synonyms = Synonyms::for_collection(root).map_err(|e| BuildError::Search(e.to_string()))?;
     let analyzer = Analyzer::new(synonyms.clone()).map_err(|e| BuildError::Search(e.to_string()))?;
     let published = collection::published(cases, collection.settings.drafts);
-    search_index::build(&published, collection, config, &synonyms, &analyzer, handoff, sink)?;
+    search_index::build(&published, collection, config, &synonyms, &analyzer, coordination, sink)?;
     Ok(())
 }
 
@@ -231,7 +231,10 @@ fn write_search_index(
         collection,
         config,
         &options.root,
-        options.handoff.as_deref(),
+        search_index::Coordination {
+            handoff: options.handoff.as_deref(),
+            interrupt: None,
+        },
         &sink,
     )
 }

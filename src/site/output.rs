@@ -36,6 +36,10 @@ pub enum OutputError {
     NotOurs { path: PathBuf },
     #[error("the output folder {path} would contain the collection itself")]
     ContainsRoot { path: PathBuf },
+    /// The work was stopped before anything was written (see
+    /// [`search_index::Coordination`](super::search_index::Coordination)).
+    #[error("stopped before anything was written: newer work came first")]
+    Interrupted,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {

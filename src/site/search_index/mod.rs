@@ -111,6 +111,24 @@ pub fn compact_script(source: &[u8]) -> Vec<u8> {
 /// Where the data files go: `(path below [`SEARCH_DIR`], bytes)`.
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), OutputError> + Sync + 'a;
 
+/// What a build of the search data shares with the work around it.
+#[derive(Default, Clone, Copy)]
+pub struct Coordination<'a> {
+    /// Segmentations are offered here for the search index built at the
+    /// same time (`jirei build`).
+    pub handoff: Option<&'a Handoff>,
+    /// Asked before each batch of documents is analysed, the bulk of the
+    /// work; when it returns `true` the build stops before any file is
+    /// written (`jirei serve`, when a newer save is waiting).
+    pub interrupt: Option<&'a (dyn Fn() -> bool + Sync)>,
+}
+
+impl Coordination<'_> {
+    fn interrupted(&self) -> bool {
+        self.interrupt.is_some_and(|stop| stop())
+    }
+}
+
 /// Writes data file `name.js` calling `jireiSearchData(name, parts…)`.
 fn emit(sink: &Sink<'_>, name: &str, parts: &[Part<'_>]) -> Result<(), OutputError> {
     sink(&format!("{name}.js"), &script(name, parts))
@@ -120,15 +138,16 @@ fn emit(sink: &Sink<'_>, name: &str, parts: &[Part<'_>]) -> Result<(), OutputErr
 /// soon as it is made (at 10,000 cases they add up to hundreds of MB).
 ///
 /// `cases` are the published cases in the collection's order (by id).
-/// With a `handoff`, their segmentations are offered there for another
-/// pass over the same cases (the search index).
+/// `coordination` says what runs beside the build (see [`Coordination`]);
+/// an interrupted build returns [`OutputError::Interrupted`] before
+/// handing any file to `sink`.
 pub fn build(
     cases: &[&Case],
     collection: &Collection,
     config: &Config,
     synonyms: &Synonyms,
     analyzer: &Analyzer,
-    handoff: Option<&Handoff>,
+    coordination: Coordination<'_>,
     sink: &Sink<'_>,
 ) -> Result<(), OutputError> {
     let mut phases = Phases::start();
@@ -140,7 +159,8 @@ pub fn build(
         postings::DocInput { texts, chunk_starts }
     };
     let mut observations = lexicon::Observations::default();
-    let mut postings = postings::build(cases.len(), &input, analyzer, handoff, &mut observations);
+    let mut postings = postings::build(cases.len(), &input, analyzer, coordination, &mut observations)
+        .ok_or(OutputError::Interrupted)?;
     phases.mark("postings");
     let phrases: Vec<String> = synonyms.phrases().into_iter().map(str::to_string).collect();
     let lexicon = lexicon::build(observations, &phrases, analyzer);

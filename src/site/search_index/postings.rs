@@ -29,9 +29,10 @@
 use rayon::prelude::*;
 use tantivy::fieldnorm::FieldNormReader;
 
+use super::Coordination;
 use super::encode::push_varint;
 use super::lexicon::{Observation, Observations, observe};
-use crate::analysis::{Analyzer, Handoff, TermField};
+use crate::analysis::{Analyzer, TermField};
 use crate::index::document::FieldTexts;
 
 /// Field numbers shared with the JS: the five word fields, reading, ngram.
@@ -167,20 +168,25 @@ pub struct DocInput {
 /// would take about half a gigabyte).
 ///
 /// With a `handoff`, each document's segmentations are offered there as
-/// soon as its batch is analysed (see [`Handoff`]).
+/// soon as its batch is analysed (see [`Handoff`]). `interrupt` is asked
+/// before each batch; when it says stop, the result is `None`.
 pub fn build(
     num_docs: usize,
     input: &(dyn Fn(usize) -> DocInput + Sync),
     analyzer: &Analyzer,
-    handoff: Option<&Handoff>,
+    coordination: Coordination<'_>,
     observations: &mut Observations,
-) -> Postings {
+) -> Option<Postings> {
     let mut out = Postings {
         num_docs: num_docs as u32,
         ..Postings::default()
     };
+    let handoff = coordination.handoff;
     let mut partitions: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     for first in (0..num_docs).step_by(BATCH) {
+        if coordination.interrupted() {
+            return None;
+        }
         let end = num_docs.min(first + BATCH);
         let analysed: Vec<([DocField; 7], Vec<Observation>)> = (first..end)
             .into_par_iter()
@@ -227,7 +233,7 @@ pub fn build(
             out.records.push(record);
         }
     }
-    out
+    Some(out)
 }
 
 /// Keys are merged in this many partitions (by key hash) in parallel.
