@@ -59,7 +59,10 @@ serve
 echo "== jirei serve, ${CASES} cases: ready in $(echo "$(date +%s.%N) - $start" | bc) s at $URL"
 
 # Rebuild after one edited case.
-CASE="$(ls "$OUT/cases" | sed -n 4321p)"
+# The 4,321st case (the middle one in smaller collections).
+COUNT="$(ls "$OUT/cases" | wc -l)"
+LINE=$(( COUNT >= 4321 ? 4321 : (COUNT + 1) / 2 ))
+CASE="$(ls "$OUT/cases" | sed -n "${LINE}p")"
 CASE_FILE="$OUT/cases/$CASE"
 cp "$CASE_FILE" "$LOG.orig"
 edit() {  # edit SED-OR-APPEND-TEXT LABEL LIMIT
