@@ -33,7 +33,7 @@ pub struct Corpus {
     pub cases: Vec<Case>,
     /// Errors and warnings, sorted by path and line.
     pub diagnostics: Vec<Diagnostic>,
-    /// Decoded text of every file that could be read, by path.
+    /// Decoded text of the files that have diagnostics, by path.
     pub sources: HashMap<PathBuf, String>,
     /// How many case files were found.
     pub files: usize,
@@ -71,10 +71,23 @@ pub fn load(dir: &Path, bands: &BandScheme) -> Corpus {
         }
     }
     diagnostics.extend(duplicate_ids(dir, &mut corpus.cases));
+    keep_sources_of(&diagnostics, &mut corpus.sources);
     corpus.cases.sort_by(|a, b| a.id.cmp(&b.id));
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     corpus.diagnostics = diagnostics;
     corpus
+}
+
+/// Reads again the files that a diagnostic found after parsing (a
+/// duplicate id) points into, for its snippet.
+fn keep_sources_of(diagnostics: &[Diagnostic], sources: &mut HashMap<PathBuf, String>) {
+    for d in diagnostics.iter().filter(|d| d.line > 0) {
+        if !sources.contains_key(&d.path)
+            && let Ok(text) = read_case_text(&d.path)
+        {
+            sources.insert(d.path.clone(), text);
+        }
+    }
 }
 
 /// Markdown files below `dir`, sorted; hidden files and folders are skipped.
@@ -117,9 +130,15 @@ fn load_file(path: &Path, bands: &BandScheme) -> FileResult {
     match read_case_text(path) {
         Ok(text) => {
             let case = case::parse(path, &text, bands);
+            // The text only serves snippets under diagnostics: held for
+            // every file, it would take about 500 MB at 100,000 cases.
+            let shown = match &case {
+                Ok(c) => !c.warnings.is_empty(),
+                Err(_) => true,
+            };
             FileResult {
                 path: path.to_path_buf(),
-                text: Some(text),
+                text: shown.then_some(text),
                 case,
             }
         }
@@ -152,14 +171,22 @@ pub fn read_case_text(path: &Path) -> Result<String, Diagnostic> {
     file.take(MAX_CASE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
-    decode(path, &bytes)
+    decode_owned(path, bytes)
 }
 
 /// Decodes a case file: UTF-8, with or without BOM, `\r\n` or `\n` line ends.
 /// Binary and non-UTF-8 files (Shift_JIS from an old editor) are errors that
 /// say where the first bad byte is.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    decode_owned(path, bytes.to_vec())
+}
+
+/// [`decode`], taking the bytes (valid UTF-8 without `\r` becomes the
+/// text without a copy).
+pub fn decode_owned(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(Diagnostic::error(path, 0, 0, "the file is UTF-16")
             .with_help("save it as UTF-8 (in Notepad: 名前を付けて保存 → 文字コード UTF-8)"));
@@ -173,7 +200,8 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
         )
         .with_help("case files are UTF-8 Markdown text; remove this file from cases/"));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (bytes, e) = (e.as_bytes(), e.utf8_error());
         let valid = e.valid_up_to();
         // The prefix up to `valid` is UTF-8, so its line and column are exact.
         let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
@@ -184,7 +212,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
     })
 }
 
@@ -242,6 +270,33 @@ mod tests {
         assert!(d.message.contains("byte offset 11"), "{}", d.message);
         assert_eq!((d.line, d.column), (2, 8));
         assert!(d.help.unwrap_or_default().contains("Shift_JIS"));
+    }
+
+    #[test]
+    fn only_files_with_diagnostics_keep_their_text() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/cases");
+        let valid = fs::read(fixture.join("kagamino-kakanai-madoguchi.md")).expect("fixture");
+        fs::write(tmp.path().join("a.md"), &valid).expect("write");
+        fs::write(tmp.path().join("b.md"), &valid).expect("write"); // the same id
+        fs::write(tmp.path().join("c.md"), "---\ntitle: [\n---\n").expect("write");
+        let corpus = load(tmp.path(), &BandScheme::default());
+        let kept: Vec<&str> = {
+            let mut kept: Vec<&str> = corpus.sources.keys().filter_map(|p| p.file_name()?.to_str()).collect();
+            kept.sort_unstable();
+            kept
+        };
+        let duplicate = corpus.diagnostics.iter().find(|d| d.message.contains("already used"));
+        assert!(
+            duplicate.is_some_and(|d| d.path.ends_with("b.md")),
+            "{:?}",
+            corpus.diagnostics
+        );
+        assert_eq!(
+            kept,
+            ["b.md", "c.md"],
+            "the duplicate and the broken file, not the valid one"
+        );
     }
 
     #[test]
