@@ -199,15 +199,7 @@ fn search_data_left_for_later_is_made_from_the_served_cases_even_after_a_bad_sav
 /// The inode of every file below `dir`, by path below it.
 fn inodes(dir: &Path) -> std::collections::BTreeMap<PathBuf, u64> {
     use std::os::unix::fs::MetadataExt;
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e.path().strip_prefix(dir).expect("below").to_path_buf();
-            (path, e.metadata().expect("metadata").ino())
-        })
-        .collect()
+    site_common::per_file(dir, |e| e.metadata().expect("metadata").ino())
 }
 
 #[test]

@@ -133,18 +133,25 @@ fn a_failed_build_leaves_the_search_index_as_it_was() {
     assert!(leftovers.is_empty(), "no half-built index left: {leftovers:?}");
 }
 
-#[test]
-fn an_overridden_template_is_used() {
+/// The fixture built with theme template `name` overridden by `text`:
+/// (its temporary folder, the output, how many cases it has).
+fn built_with_template(name: &str, text: &str) -> (tempfile::TempDir, PathBuf, usize) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("collection");
     copy_fixture(&root);
-    override_template(
-        &root,
+    override_template(&root, name, text);
+    let out = tmp.path().join("public");
+    assert!(build(&root, &out, &[]).status.success());
+    let cases = fs::read_dir(out.join("cases")).expect("case pages").count();
+    (tmp, out, cases)
+}
+
+#[test]
+fn an_overridden_template_is_used() {
+    let (_tmp, out, _) = built_with_template(
         "404.html",
         "{% extends \"base.html\" %}{% block main %}<p>独自の404</p>{% endblock main %}",
     );
-    let out = tmp.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
     assert!(read(&out, "404.html").contains("独自の404"));
 }
 
@@ -167,17 +174,10 @@ fn own_rows(html: &str) -> Vec<(String, String)> {
 
 #[test]
 fn an_overridden_row_template_draws_the_rows_of_every_case_table() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("collection");
-    copy_fixture(&root);
-    override_template(
-        &root,
+    let (_tmp, out, cases) = built_with_template(
         "partials/case_row.html",
         "<tr class=\"mine\" data-id=\"{{ c.id }}\"><td>{{ root }}</td><td>{{ c.title }}</td></tr>\n",
     );
-    let out = tmp.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
-    let cases = fs::read_dir(out.join("cases")).expect("case pages").count();
     let table = own_rows(&read(&out, "all/index.html"));
     assert_eq!(table.len(), cases, "one row per case");
     assert!(table.iter().all(|(_, r)| r == "../"), "{table:?}");
@@ -193,17 +193,10 @@ fn an_overridden_row_template_draws_the_rows_of_every_case_table() {
 
 #[test]
 fn a_table_template_written_as_a_loop_over_cases_still_works() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("collection");
-    copy_fixture(&root);
-    override_template(
-        &root,
+    let (_tmp, out, cases) = built_with_template(
         "partials/case_table.html",
         "<table>{% for c in cases %}<tr class=\"mine\" data-id=\"{{ c.id }}\"><td>{{ root }}</td></tr>{% endfor %}</table>",
     );
-    let out = tmp.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
-    let cases = fs::read_dir(out.join("cases")).expect("case pages").count();
     assert_eq!(own_rows(&read(&out, "all/index.html")).len(), cases);
 }
 

@@ -53,13 +53,18 @@ pub fn built(root: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
 
 /// Every file below `dir`, relative path → bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    per_file(dir, |e| fs::read(e.path()).expect("read"))
+}
+
+/// Every file below `dir`, relative path → `value(file)`.
+pub fn per_file<T>(dir: &Path, value: impl Fn(&walkdir::DirEntry) -> T) -> BTreeMap<PathBuf, T> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.expect("walk"))
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let relative = e.path().strip_prefix(dir).expect("below dir").to_path_buf();
-            (relative, fs::read(e.path()).expect("read"))
+            (relative, value(&e))
         })
         .collect()
 }
