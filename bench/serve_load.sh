@@ -7,8 +7,9 @@
 #    seed 1) under bench/out/, unless it is there already;
 # 2. starts `jirei serve` on 127.0.0.1 (a free port) and waits for it;
 # 3. measures the rebuild after one edited case: a body edit (the case's
-#    page), a title edit (the pages showing the case) and a tag edit (the
-#    model from every case, the pages that changed);
+#    page), a title edit (the pages showing the case), a body edit while
+#    the title edit's search data is computed (from save to rebuilt) and a
+#    tag edit (the model from every case, the pages that changed);
 # 4. runs wrk with CONNECTIONS connections for DURATION against /api/search,
 #    rotating realistic queries (bench/search.lua), and prints errors and
 #    latency percentiles; then once more with the response cache off;
@@ -77,6 +78,12 @@ retag() { sed -i '0,/^tags: \[/s/^tags: \[/tags: [計測用タグ, /' "$CASE_FIL
 restore() { cp "$LOG.orig" "$CASE_FILE"; }
 for round in 1 2 3; do edit append_line "body edit $round" 120; done
 edit retitle "title edit" 600
+# A save while the search data of the title edit is being computed (it is
+# stopped for the save): the time from the save to its "rebuilt" line.
+sleep 3
+started=$(date +%s.%N)
+edit append_line "body edit 3 s after the title edit" 600 > /dev/null
+echo "body edit 3 s after the title edit: shown $(echo "$(date +%s.%N) - $started" | bc) s after the save"
 # Let the search data and exports of the previous edits be written first.
 sleep 30
 edit retag "tag edit" 600

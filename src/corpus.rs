@@ -79,7 +79,8 @@ pub fn load(dir: &Path, bands: &BandScheme) -> Corpus {
 }
 
 /// Reads again the files that a diagnostic found after parsing (a
-/// duplicate id) points into, for its snippet.
+/// duplicate id) points into, for its snippet (a file saved in between
+/// shows its new text under the old position: rare, and only cosmetic).
 fn keep_sources_of(diagnostics: &[Diagnostic], sources: &mut HashMap<PathBuf, String>) {
     for d in diagnostics.iter().filter(|d| d.line > 0) {
         if !sources.contains_key(&d.path)
@@ -181,8 +182,8 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     decode_owned(path, bytes.to_vec())
 }
 
-/// [`decode`], taking the bytes (valid UTF-8 without `\r` becomes the
-/// text without a copy).
+/// [`decode`], taking the bytes (valid UTF-8 without a BOM or `\r`
+/// becomes the text without a copy).
 pub fn decode_owned(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);

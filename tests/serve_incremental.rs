@@ -254,6 +254,13 @@ fn search_data_interrupted_by_a_newer_save_writes_nothing_and_is_made_later() {
         site_common::snapshot(&out.join("search")) == before,
         "no search data was written"
     );
+    // The newer save takes the fast path (the interruption is no failure
+    // that would make the next rebuild full), and the search data follows.
+    edit(&path, "本文を追記。", "本文をもう一度追記。");
+    match workspace.apply(&changed(path.clone())) {
+        Outcome::Published { scope, pages, .. } => assert!(scope == Scope::Case && pages == 1, "{scope:?} {pages}"),
+        other => panic!("{other:?}"),
+    }
     assert!(workspace.finish().is_some(), "the search data is still to do, and done");
     assert_same_as_full_build(&root, &out);
 }

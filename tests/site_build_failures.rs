@@ -201,6 +201,19 @@ fn a_table_template_written_as_a_loop_over_cases_still_works() {
 }
 
 #[test]
+fn the_built_in_case_table_draws_its_rows_on_a_page_without_case_rows() {
+    // The home page has no `case_rows`: the partial loops over `cases`.
+    let (_tmp, out, _) = built_with_template(
+        "index.html",
+        "{% extends \"base.html\" %}{% block main %}{% set cases = newest %}{% set columns = [] %}{% include \"partials/case_table.html\" %}{% endblock main %}",
+    );
+    let home = read(&out, "index.html");
+    let rows = home.matches("<tr data-id=").count();
+    assert!(rows > 0, "{home}");
+    assert!(home.contains("href=\"cases/"), "rows link with the home page's root");
+}
+
+#[test]
 fn an_error_in_the_row_template_names_that_file() {
     let (_tmp, root, out) = built_copy();
     let before = snapshot(&out);

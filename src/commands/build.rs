@@ -60,7 +60,7 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
             return exit::INVALID;
         }
     };
-    let corpus = corpus::load(&cli.root.join("cases"), &config.bands);
+    let mut corpus = corpus::load(&cli.root.join("cases"), &config.bands);
     if corpus.has_errors() {
         print_diagnostics(cli, &corpus.diagnostics, Some(&corpus));
         let (errors, _) = summary(&corpus.diagnostics);
@@ -70,6 +70,8 @@ pub fn run(cli: &Cli, args: &BuildArgs) -> u8 {
         );
         return exit::INVALID;
     }
+    // The texts only serve diagnostics (those of files with warnings too).
+    corpus.sources = Default::default();
     let analyzer = match super::search::analyzer_for(&cli.root) {
         Ok(a) => a,
         Err(e) => {

@@ -280,7 +280,8 @@ impl SiteModel {
     /// fast rebuilds (they cover every case: at 10,000 cases this is most
     /// of a fast rebuild's work, so it is done after the browsers were told
     /// to reload). `cases` are the valid cases the site was built from.
-    /// Returns whether anything was written. `interrupt` is asked while the
+    /// Returns whether they were brought up to date (false: they were
+    /// already). `interrupt` is asked while the
     /// search data is computed; when it says stop, nothing is written and
     /// the exports stay stale ([`NotFast::Interrupted`]).
     pub fn write_exports(

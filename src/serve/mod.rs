@@ -30,7 +30,6 @@ use std::future::IntoFuture;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -38,6 +37,7 @@ use crate::lock::{BuildLock, LockError};
 
 pub use router::router;
 use state::{AppState, StateOptions};
+use watch::ChangeQueue;
 use workspace::{Changes, Outcome, Workspace};
 
 /// How to serve.
@@ -140,9 +140,8 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
         reporter.outcome(&Outcome::Failed(errors.clone()));
         state.fail(errors);
     }
-    let (tx, rx) = mpsc::channel::<Changes>();
-    let arrived = Arc::new(AtomicBool::new(false));
-    let watcher = watch::start(&root, tx, arrived.clone())?;
+    let (changes_out, changes_in) = watch::queue();
+    let watcher = watch::start(&root, changes_out)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(search_threads.clamp(1, 4))
         .enable_all()
@@ -156,7 +155,7 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
     let rebuild_state = state.clone();
     std::thread::Builder::new()
         .name("jirei-rebuild".to_string())
-        .spawn(move || rebuild_loop(workspace, (rx, arrived), rebuild_state, reporter))?;
+        .spawn(move || rebuild_loop(workspace, changes_in, rebuild_state, reporter))?;
     let app = router(state);
     // No graceful shutdown: open event streams would keep it waiting.
     let served = runtime.block_on(async move {
@@ -174,19 +173,12 @@ pub fn run(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), Ser
 /// during a rebuild, and publishes each outcome. The search data and
 /// exports (seconds at 10,000 cases, minutes at 100,000) are brought up to
 /// date only when no change is waiting, and their computation stops when
-/// one arrives (`arrived`, set by the watcher after each batch), so a
-/// quick series of saves is published save by save.
-fn rebuild_loop(
-    mut workspace: Workspace,
-    (rx, arrived): (mpsc::Receiver<Changes>, Arc<AtomicBool>),
-    state: Arc<AppState>,
-    mut reporter: impl Reporter,
-) {
+/// one arrives, so a quick series of saves is published save by save.
+fn rebuild_loop(mut workspace: Workspace, rx: ChangeQueue, state: Arc<AppState>, mut reporter: impl Reporter) {
     let mut waiting: Option<Changes> = None;
     loop {
-        let mut changes = match waiting.take().map_or_else(|| rx.recv(), Ok) {
-            Ok(changes) => changes,
-            Err(_) => return,
+        let Some(mut changes) = waiting.take().or_else(|| rx.recv()) else {
+            return;
         };
         while let Ok(more) = rx.try_recv() {
             merge(&mut changes, more);
@@ -205,13 +197,10 @@ fn rebuild_loop(
             }
         }
         reporter.outcome(&outcome);
-        // Cleared before looking at the queue: a batch sent after the
-        // look sets it again and stops the search data.
-        arrived.store(false, Ordering::SeqCst);
         match rx.try_recv() {
             Ok(more) => waiting = Some(more),
             Err(mpsc::TryRecvError::Empty) => {
-                if let Some(took) = workspace.finish_unless(&|| arrived.load(Ordering::SeqCst)) {
+                if let Some(took) = workspace.finish_unless(&rx.waiting()) {
                     reporter.exports(took);
                 }
             }

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
@@ -36,14 +36,74 @@ pub fn classify(root: &Path, path: &Path, changes: &mut Changes) {
     }
 }
 
-/// Starts watching `root` (canonical); each batch of changes is sent to
-/// `tx`, then `arrived` is set, so long work on the rebuild thread can
-/// stop for it (the rebuild thread clears it before looking at `tx`).
-pub fn start(
-    root: &Path,
+/// The rebuild thread's queue of changes, which also tells long work on
+/// that thread whether a batch is waiting ([`ChangeQueue::waiting`]).
+pub struct ChangeQueue {
+    rx: Receiver<Changes>,
+    /// Batches sent and not yet received: counted up before a send, down
+    /// after a receive, so it is never zero while a batch is in the queue.
+    queued: Arc<AtomicUsize>,
+}
+
+/// The watcher's end of a [`ChangeQueue`].
+#[derive(Clone)]
+pub struct ChangeSender {
     tx: Sender<Changes>,
-    arrived: Arc<AtomicBool>,
-) -> Result<Watcher, notify_debouncer_full::notify::Error> {
+    queued: Arc<AtomicUsize>,
+}
+
+/// A new queue of changes.
+pub fn queue() -> (ChangeSender, ChangeQueue) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let queued = Arc::new(AtomicUsize::new(0));
+    (
+        ChangeSender {
+            tx,
+            queued: queued.clone(),
+        },
+        ChangeQueue { rx, queued },
+    )
+}
+
+impl ChangeSender {
+    /// Queues `changes`; false when the rebuild thread is gone.
+    pub fn send(&self, changes: Changes) -> bool {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let sent = self.tx.send(changes).is_ok();
+        if !sent {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
+        }
+        sent
+    }
+}
+
+impl ChangeQueue {
+    /// The next batch, waiting for one; `None` when the watcher is gone.
+    pub fn recv(&self) -> Option<Changes> {
+        let changes = self.rx.recv().ok()?;
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        Some(changes)
+    }
+
+    /// The next batch if one is queued; `Err(Disconnected)` when the
+    /// watcher is gone.
+    pub fn try_recv(&self) -> Result<Changes, TryRecvError> {
+        let changes = self.rx.try_recv()?;
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        Ok(changes)
+    }
+
+    /// Says, when called, whether a batch has been sent that is not
+    /// received yet (for work on other threads).
+    pub fn waiting(&self) -> impl Fn() -> bool + Sync + use<> {
+        let queued = self.queued.clone();
+        move || queued.load(Ordering::SeqCst) > 0
+    }
+}
+
+/// Starts watching `root` (canonical); each batch of changes is sent to
+/// `changes_out`.
+pub fn start(root: &Path, changes_out: ChangeSender) -> Result<Watcher, notify_debouncer_full::notify::Error> {
     let owned_root: PathBuf = root.to_path_buf();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let mut changes = Changes::default();
@@ -66,8 +126,8 @@ pub fn start(
                 changes.everything = true;
             }
         }
-        if !changes.is_empty() && tx.send(changes).is_ok() {
-            arrived.store(true, Ordering::SeqCst);
+        if !changes.is_empty() {
+            changes_out.send(changes);
         }
     })?;
     // The root itself (not recursive) sees jirei.toml, synonyms.toml and
@@ -85,6 +145,27 @@ pub fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_is_waiting_from_before_it_is_sent_until_it_is_received() {
+        let (tx, rx) = queue();
+        let waiting = rx.waiting();
+        assert!(!waiting());
+        let batch = || Changes {
+            config: true,
+            ..Changes::default()
+        };
+        assert!(tx.send(batch()) && tx.send(batch()));
+        assert!(waiting());
+        assert!(rx.recv().is_some_and(|c| c.config));
+        assert!(waiting(), "one more is queued");
+        assert!(rx.try_recv().is_ok());
+        assert!(!waiting());
+        assert!(rx.try_recv().is_err());
+        drop(rx);
+        assert!(!tx.send(batch()), "no rebuild thread");
+        assert!(!waiting());
+    }
 
     #[test]
     fn paths_are_sorted_into_kinds_of_change() {

@@ -16,7 +16,10 @@
 //! Case rows (`cases`, `newest`, `similar`) are [`CaseRow`](super::model::CaseRow) values,
 //! converted to tera values once and shared by every page that lists them.
 //! `case_rows` is the HTML of the table's rows (`cases`, in order), each
-//! drawn once per case by `partials/case_row.html` ([`RenderedRows`]).
+//! drawn once per case by `partials/case_row.html` ([`RenderedRows`]). It
+//! follows the `cases` given to the page: a template that changes `cases`
+//! (`{% set %}`) must draw the rows itself; the built-in
+//! `partials/case_table.html` does so on pages without `case_rows`.
 
 use std::borrow::Cow;
 

@@ -13,7 +13,9 @@
 //!
 //! A row is a function of the case's row value `c` and `root` only (and
 //! of the global `site`), so the concatenation is the same HTML a loop in
-//! the table template would write.
+//! the table template would write. The cost is memory: one string per case
+//! and prefix (three prefixes in the built-in routes; about 20 MB at
+//! 10,000 cases, kept by `jirei serve`).
 
 use rayon::prelude::*;
 use tera::{Context, Value};
