@@ -31,6 +31,11 @@ impl Hasher for FxHasher {
     fn write_u64(&mut self, value: u64) {
         self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
+
+    fn write_u128(&mut self, value: u128) {
+        self.write_u64(value as u64);
+        self.write_u64((value >> 64) as u64);
+    }
 }
 
 /// A hash map with [`FxHasher`].
@@ -60,5 +65,8 @@ mod tests {
         let mut by_value = FxHasher::default();
         by_value.write_u64(u64::MAX - 7);
         assert_eq!(by_value.finish(), hash_bytes(&(u64::MAX - 7).to_le_bytes()));
+        let mut by_value = FxHasher::default();
+        by_value.write_u128(u128::MAX / 3);
+        assert_eq!(by_value.finish(), hash_bytes(&(u128::MAX / 3).to_le_bytes()));
     }
 }

@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::encode::fnv1a;
+use super::vocabulary::{Local, Vocabulary};
 use crate::analysis::{Analyzer, MorphemeKind};
 use crate::hash::FastMap;
 
@@ -115,26 +116,50 @@ impl Counts {
 /// function word, its term, its context; and how often.
 pub type Observation = ((String, bool, String, u8), u64);
 
+/// Calls `each(surface, function, term, context)` for every word of `text`
+/// that takes part in segmentation, in order.
+fn for_each_word(analyzer: &Analyzer, text: &str, each: &mut dyn FnMut(&str, bool, &str, u8)) {
+    let mut context = 0u8;
+    analyzer.for_each_morpheme(text, &mut |surface, kind, term| {
+        if !matches!(kind, MorphemeKind::Content | MorphemeKind::Function) {
+            context = 0;
+            return;
+        }
+        let function = kind == MorphemeKind::Function;
+        each(surface, function, term, context);
+        context = if function { 1 } else { 2 };
+    });
+}
+
 /// The words of `text` that take part in segmentation, added to `out`.
 pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool, String, u8), u64>) {
     let mut key = (String::new(), false, String::new(), 0u8);
-    analyzer.for_each_morpheme(text, &mut |surface, kind, term| {
-        if !matches!(kind, MorphemeKind::Content | MorphemeKind::Function) {
-            key.3 = 0;
-            return;
-        }
+    for_each_word(analyzer, text, &mut |surface, function, term, context| {
         key.0.clear();
         key.0.push_str(surface);
-        key.1 = kind == MorphemeKind::Function;
+        key.1 = function;
         key.2.clear();
         key.2.push_str(term);
+        key.3 = context;
         match out.get_mut(&key) {
             Some(n) => *n += 1,
             None => {
                 out.insert(key.clone(), 1);
             }
         }
-        key.3 = if key.1 { 1 } else { 2 };
+    });
+}
+
+/// [`observe`] with the surface and term as [`Vocabulary`] ids, one number
+/// per word (see [`Observations::add_coded`]): what the postings pass
+/// counts for every text, without a string per word.
+pub fn observe_coded(analyzer: &Analyzer, text: &str, vocabulary: &mut Local<'_>, out: &mut FastMap<u128, u64>) {
+    for_each_word(analyzer, text, &mut |surface, function, term, context| {
+        let code = (u128::from(vocabulary.intern(surface)) << 64)
+            | (u128::from(vocabulary.intern(term)) << 32)
+            | (u128::from(function) << 2)
+            | u128::from(context);
+        *out.entry(code).or_insert(0) += 1;
     });
 }
 
@@ -151,6 +176,15 @@ impl Observations {
             let counts = self.counts.entry(surface).or_default();
             counts.add(function, term, usize::from(context), n);
         }
+    }
+
+    /// Adds the counts of [`observe_coded`], their ids read in `vocabulary`.
+    pub fn add_coded(&mut self, coded: FastMap<u128, u64>, vocabulary: &Vocabulary) {
+        self.add(coded.into_iter().map(|(code, n)| {
+            let surface = vocabulary.string((code >> 64) as u32);
+            let term = vocabulary.string((code >> 32) as u32);
+            ((surface, code & 4 != 0, term, (code & 3) as u8), n)
+        }));
     }
 }
 

@@ -50,6 +50,7 @@ pub mod lists;
 pub mod meta;
 pub mod postings;
 pub mod shards;
+pub mod vocabulary;
 
 use rayon::prelude::*;
 

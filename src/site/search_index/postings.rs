@@ -31,8 +31,10 @@ use tantivy::fieldnorm::FieldNormReader;
 
 use super::Coordination;
 use super::encode::push_varint;
-use super::lexicon::{Observation, Observations, observe};
+use super::lexicon::{Observations, observe_coded};
+use super::vocabulary::{Local, Vocabulary};
 use crate::analysis::{Analyzer, TermField};
+use crate::hash::FastMap;
 use crate::index::document::FieldTexts;
 
 /// Field numbers shared with the JS: the five word fields, reading, ngram.
@@ -40,8 +42,6 @@ pub const FIELD_NAMES: [&str; 7] = ["title", "point", "tags", "names", "body", "
 pub const BODY: usize = 4;
 pub const READING: usize = 5;
 pub const NGRAM: usize = 6;
-
-use crate::hash::FastMap;
 
 /// Documents analysed per parallel batch (bounds memory at 10,000 cases).
 const BATCH: usize = 64;
@@ -81,76 +81,131 @@ pub struct Postings {
     pub num_docs: u32,
 }
 
-/// One field of one document: per distinct key, tf and first chunk.
-#[derive(Default)]
-struct DocField {
-    num_tokens: u32,
-    /// The distinct keys, one after the other.
-    text: String,
-    /// Per distinct key, grouped by merge partition once [`DocField::group`]
-    /// has run.
-    keys: Vec<DocKey>,
-    /// Where each partition's keys start in `keys` (and where the last ends).
-    partitions: [u32; PARTITIONS + 1],
+/// A key while the postings are counted, as one number that hashes and
+/// compares in a few instructions: its kind letter (bits 120–127) and its
+/// term (a term key) or its two terms (a pair key) as [`Part`]s (bits
+/// 56–111 and 0–55). In a partition's map bits 112–119 add the field.
+type Code = u128;
+
+/// One term of a [`Code`]: the [`Vocabulary`] id of a word; the characters
+/// of a reading or n-gram term (one or two, 21 bits each), which need no
+/// vocabulary at all; or, for a longer one (the streams make none), its
+/// vocabulary id marked by [`INTERNED`].
+type Part = u64;
+
+const INTERNED: Part = 1 << 55;
+
+/// The [`Part`] of `term` in a key of `kind`.
+fn part(kind: u8, term: &str, vocabulary: &mut Local<'_>) -> Part {
+    if !matches!(kind, b'w' | b'x') {
+        let mut chars = term.chars();
+        if let (Some(a), b, None) = (chars.next(), chars.next(), chars.next())
+            && a != '\0'
+            && b != Some('\0')
+        {
+            return (Part::from(a) << 21) | b.map_or(0, Part::from);
+        }
+    }
+    Part::from(vocabulary.intern(term)) | if matches!(kind, b'w' | b'x') { 0 } else { INTERNED }
 }
 
-/// A distinct key of a [`DocField`].
+/// The term of a [`Part`] of a key of `kind`.
+fn part_text(kind: u8, part: Part, vocabulary: &Vocabulary) -> String {
+    if matches!(kind, b'w' | b'x') || part & INTERNED != 0 {
+        return vocabulary.string((part & !INTERNED) as u32);
+    }
+    [(part >> 21) as u32, (part & 0x1F_FFFF) as u32]
+        .into_iter()
+        .filter(|&c| c != 0)
+        .filter_map(char::from_u32)
+        .collect()
+}
+
+fn term_code(kind: u8, term: Part) -> Code {
+    (Code::from(kind) << 120) | (Code::from(term) << 56)
+}
+
+fn pair_code(kind: u8, first: Part, second: Part) -> Code {
+    term_code(kind, first) | Code::from(second)
+}
+
+fn code_kind(code: Code) -> u8 {
+    (code >> 120) as u8
+}
+
+/// The code of a key in one field (a partition's map key).
+fn with_field(code: Code, field: u8) -> Code {
+    code | (Code::from(field) << 112)
+}
+
+/// The key of a code with its field (see [`with_field`]).
+fn without_field(code: Code) -> Code {
+    code & !(Code::from(u8::MAX) << 112)
+}
+
+/// The key string of `code` (see the module documentation).
+fn key_of(code: Code, vocabulary: &Vocabulary) -> String {
+    const PART: Code = (1 << 56) - 1;
+    let kind = code_kind(code);
+    let first = part_text(kind, ((code >> 56) & PART) as Part, vocabulary);
+    match kind {
+        b'x' | b'R' | b'N' => pair_key(kind, &first, &part_text(kind, (code & PART) as Part, vocabulary)),
+        _ => format!("{}{first}", kind as char),
+    }
+}
+
+/// Where a key first occurred: document, field, and its place among the
+/// distinct keys of that field of that document. Keys are written in this
+/// order within their partition (see [`finish`]).
+type FirstSeen = (u32, u8, u32);
+
+/// One distinct key of one field of a document.
+#[derive(Clone, Copy, Default)]
 struct DocKey {
-    /// Byte range of the key in [`DocField::text`].
-    start: u32,
-    end: u32,
-    hash: u64,
+    code: Code,
     tf: u32,
     /// The snippet chunk the key first occurs in.
     chunk: u32,
+    /// Its place among the field's distinct keys, in order of occurrence.
+    place: u32,
+    field: u8,
+    /// Its merge partition ([`partition_of`]).
+    partition: u8,
 }
 
-impl DocField {
-    fn key(&self, k: &DocKey) -> &str {
-        &self.text[k.start as usize..k.end as usize]
-    }
+/// The keys of one document, grouped by merge partition (each partition
+/// reads only its own), in field and occurrence order within a partition.
+#[derive(Default)]
+struct DocKeys {
+    keys: Vec<DocKey>,
+    /// Where each partition's keys start in `keys` (and where the last ends).
+    partitions: [u32; PARTITIONS + 1],
+    num_tokens: [u32; 7],
+}
 
-    /// Counts `key` (hash `hash`) once more, first seen in `chunk`; `seen`
-    /// maps key hashes to slots in `keys`.
-    fn count(&mut self, seen: &mut FastMap<u64, u32>, key: &str, hash: u64, chunk: u32) {
-        let slot = match seen.get(&hash) {
-            Some(&slot) if self.key(&self.keys[slot as usize]) == key => Some(slot as usize),
-            // Two keys with one hash (rare): look the key up the long way.
-            Some(_) => self.keys.iter().position(|k| self.key(k) == key),
-            None => None,
-        };
-        match slot {
-            Some(slot) => self.keys[slot].tf += 1,
-            None => {
-                seen.entry(hash).or_insert(self.keys.len() as u32);
-                let start = self.text.len() as u32;
-                self.text.push_str(key);
-                self.keys.push(DocKey {
-                    start,
-                    end: self.text.len() as u32,
-                    hash,
-                    tf: 1,
-                    chunk,
-                });
-            }
-        }
-    }
-
-    /// Groups the keys by merge partition (each partition then reads only
-    /// its own), keeping their order within a partition.
-    fn group(&mut self) {
-        self.keys.sort_by_key(|k| partition_of(k.hash));
-        let mut at = 0;
-        for p in 0..PARTITIONS {
-            self.partitions[p] = at as u32;
-            at += self.keys[at..].iter().take_while(|k| partition_of(k.hash) == p).count();
-        }
-        self.partitions[PARTITIONS] = at as u32;
-    }
-
+impl DocKeys {
     /// The keys of partition `p`.
     fn partition(&self, p: usize) -> &[DocKey] {
         &self.keys[self.partitions[p] as usize..self.partitions[p + 1] as usize]
+    }
+
+    /// Orders the keys by partition, keeping their order within each.
+    fn group(&mut self) {
+        let mut starts = [0u32; PARTITIONS + 1];
+        for k in &self.keys {
+            starts[usize::from(k.partition) + 1] += 1;
+        }
+        for p in 0..PARTITIONS {
+            starts[p + 1] += starts[p];
+        }
+        self.partitions = starts;
+        let mut grouped = vec![DocKey::default(); self.keys.len()];
+        for k in &self.keys {
+            let at = &mut starts[usize::from(k.partition)];
+            grouped[*at as usize] = *k;
+            *at += 1;
+        }
+        self.keys = grouped;
     }
 }
 
@@ -170,6 +225,8 @@ pub struct DocInput {
 /// With a `handoff`, each document's segmentations are offered there as
 /// soon as its batch is analysed (see [`Handoff`]). `interrupt` is asked
 /// before each batch; when it says stop, the result is `None`.
+///
+/// [`Handoff`]: crate::analysis::Handoff
 pub fn build(
     num_docs: usize,
     input: &(dyn Fn(usize) -> DocInput + Sync),
@@ -182,17 +239,19 @@ pub fn build(
         ..Postings::default()
     };
     let handoff = coordination.handoff;
+    let mut vocabulary = Vocabulary::new();
+    let mut words: FastMap<u128, u64> = FastMap::default();
     let mut partitions: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     for first in (0..num_docs).step_by(BATCH) {
         if coordination.interrupted() {
             return None;
         }
         let end = num_docs.min(first + BATCH);
-        let analysed: Vec<([DocField; 7], Vec<Observation>)> = (first..end)
+        let analysed: Vec<(DocKeys, Vec<(u128, u64)>)> = (first..end)
             .into_par_iter()
             .map(|doc| {
                 let input = input(doc);
-                let analysed = analyse(&input, analyzer);
+                let analysed = analyse(&input, analyzer, &mut vocabulary.local());
                 if let Some(handoff) = handoff {
                     analyzer.offer(handoff, doc, &input.texts.all());
                 }
@@ -202,37 +261,37 @@ pub fn build(
         if let Some(handoff) = handoff {
             handoff.offered_up_to(end);
         }
-        let first_doc = first as u32;
-        let mut fields = Vec::with_capacity(analysed.len());
-        let mut words = Vec::with_capacity(analysed.len());
-        for (doc_fields, doc_words) in analysed {
-            words.push(doc_words);
-            let mut norms = [0u8; 7];
-            for (f, field) in doc_fields.iter().enumerate() {
-                out.total_tokens[f] += u64::from(field.num_tokens);
-                norms[f] = FieldNormReader::fieldnorm_to_id(field.num_tokens);
+        let mut docs = Vec::with_capacity(analysed.len());
+        let mut doc_words = Vec::with_capacity(analysed.len());
+        for (keys, counts) in analysed {
+            doc_words.push(counts);
+            let norms = keys.num_tokens.map(FieldNormReader::fieldnorm_to_id);
+            for (f, &tokens) in keys.num_tokens.iter().enumerate() {
+                out.total_tokens[f] += u64::from(tokens);
                 out.fieldnorms[f].push(norms[f]);
             }
-            fields.push((doc_fields, norms));
+            docs.push((keys, norms));
         }
         // The lexicon's counts are one map: merged while the partitions are.
         rayon::join(
-            || words.into_iter().for_each(|doc_words| observations.add(doc_words)),
+            || {
+                for (code, n) in doc_words.into_iter().flatten() {
+                    *words.entry(code).or_insert(0) += n;
+                }
+            },
             || {
                 partitions
                     .par_iter_mut()
                     .enumerate()
-                    .for_each(|(p, partition)| partition.add_batch(p, first_doc, &fields))
+                    .for_each(|(p, partition)| partition.add_batch(p, first as u32, &docs))
             },
         );
     }
-    for partition in partitions {
-        for (key, mut record) in partition.keys.into_iter().zip(partition.records) {
-            record.fields.sort_by_key(|(f, _)| *f);
-            out.keys.push(key);
-            out.records.push(record);
-        }
-    }
+    vocabulary.seal();
+    observations.add_coded(words, &vocabulary);
+    let (keys, records) = finish(partitions, &vocabulary);
+    out.keys = keys;
+    out.records = records;
     Some(out)
 }
 
@@ -240,166 +299,218 @@ pub fn build(
 const PARTITIONS: usize = 16;
 
 /// The partition of a key hash.
-fn partition_of(hash: u64) -> usize {
+fn partition_index(hash: u64) -> usize {
     (hash >> 59) as usize % PARTITIONS
 }
 
-/// The keys of one partition, in order of first appearance.
+/// The merge partition of a key while it is counted.
+fn partition_of(code: Code) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    partition_index(BuildHasherDefault::<crate::hash::FxHasher>::default().hash_one(code))
+}
+
+/// The postings of the keys of one partition, per field.
 #[derive(Default)]
 struct Partition {
-    /// Key hash → id; keys whose hash another key took first are in
-    /// `collided` instead.
-    index: FastMap<u64, u32>,
-    collided: FastMap<String, u32>,
-    keys: Vec<String>,
-    records: Vec<Record>,
+    /// Key and field ([`with_field`]) → index in `slots`.
+    index: FastMap<Code, u32>,
+    slots: Vec<Slot>,
+}
+
+/// The postings of one key in one field, and where they began.
+struct Slot {
+    code: Code,
+    first: FirstSeen,
+    postings: FieldPostings,
 }
 
 impl Partition {
     /// Appends the postings of a batch of documents (numbered from
     /// `first_doc`) for the keys of partition `p`.
-    fn add_batch(&mut self, p: usize, first_doc: u32, batch: &[([DocField; 7], [u8; 7])]) {
-        for (i, (fields, norms)) in batch.iter().enumerate() {
+    fn add_batch(&mut self, p: usize, first_doc: u32, batch: &[(DocKeys, [u8; 7])]) {
+        for (i, (keys, norms)) in batch.iter().enumerate() {
             let doc = first_doc + i as u32;
-            for (f, field) in fields.iter().enumerate() {
-                for k in field.partition(p) {
-                    self.add(field.key(k), k.hash, f, doc, k.tf, k.chunk, norms[f]);
-                }
+            for k in keys.partition(p) {
+                self.add(k, doc, norms[usize::from(k.field)]);
             }
         }
     }
 
-    /// The id of `key`, added if new.
-    fn id(&mut self, key: &str, hash: u64) -> u32 {
-        let next = self.keys.len() as u32;
-        let id = match self.index.get(&hash) {
-            Some(&id) if self.keys[id as usize] == key => return id,
-            Some(_) => *self.collided.entry(key.to_string()).or_insert(next),
-            None => *self.index.entry(hash).or_insert(next),
-        };
+    fn add(&mut self, key: &DocKey, doc: u32, fieldnorm: u8) {
+        let code = with_field(key.code, key.field);
+        let next = self.slots.len() as u32;
+        let id = *self.index.entry(code).or_insert(next);
         if id == next {
-            self.keys.push(key.to_string());
-            self.records.push(Record::default());
+            self.slots.push(Slot {
+                code,
+                first: (doc, key.field, key.place),
+                postings: FieldPostings::default(),
+            });
         }
-        id
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn add(&mut self, key: &str, hash: u64, f: usize, doc: u32, tf: u32, chunk: u32, fieldnorm: u8) {
-        let id = self.id(key, hash);
-        let record = &mut self.records[id as usize];
-        let slot = match record.fields.iter().position(|(g, _)| *g as usize == f) {
-            Some(slot) => slot,
-            None => {
-                record.fields.push((f as u8, FieldPostings::default()));
-                record.fields.len() - 1
-            }
-        };
-        let postings = &mut record.fields[slot].1;
+        let postings = &mut self.slots[id as usize].postings;
         push_varint(&mut postings.bytes, u64::from(doc - postings.next_doc));
-        push_varint(&mut postings.bytes, u64::from(tf));
+        push_varint(&mut postings.bytes, u64::from(key.tf));
         postings.bytes.push(fieldnorm);
-        if matches!(key.as_bytes()[0], b'w' | b'x') && f == BODY {
-            push_varint(&mut postings.bytes, u64::from(chunk));
+        if matches!(code_kind(code), b'w' | b'x') && usize::from(key.field) == BODY {
+            push_varint(&mut postings.bytes, u64::from(key.chunk));
         }
         postings.df += 1;
         postings.next_doc = doc;
     }
+
+    /// The partition's keys: (first appearance, key string, record).
+    fn into_keys(self, vocabulary: &Vocabulary) -> Vec<(FirstSeen, String, Record)> {
+        let mut slots = self.slots;
+        slots.sort_unstable_by_key(|slot| (without_field(slot.code), slot.code >> 112));
+        let mut out: Vec<(FirstSeen, String, Record)> = Vec::new();
+        let mut previous = None;
+        for slot in slots {
+            let key = without_field(slot.code);
+            let field = (slot.code >> 112) as u8;
+            if previous != Some(key) {
+                out.push((slot.first, key_of(key, vocabulary), Record::default()));
+                previous = Some(key);
+            }
+            if let Some((first, _, record)) = out.last_mut() {
+                *first = (*first).min(slot.first);
+                record.fields.push((field, slot.postings));
+            }
+        }
+        out
+    }
 }
 
-/// The tokens of one field value: (term, position within the value, byte start).
-fn tokens(analyzer: &Analyzer, stream: TermField, text: &str) -> Tokens {
-    let mut out = Tokens::default();
-    analyzer.for_each_term(stream, text, &mut |term, position, start, _| {
-        let from = out.text.len();
-        out.text.push_str(term);
-        out.items.push((from..out.text.len(), position, start));
-    });
-    out
+/// The keys as strings with their records, in the order the search data
+/// has always had: by the partition of the key string's hash, then in
+/// order of first appearance (document, field, place), so the output is
+/// independent of the vocabulary's ids and of thread scheduling.
+fn finish(partitions: Vec<Partition>, vocabulary: &Vocabulary) -> (Vec<String>, Vec<Record>) {
+    let mut all: Vec<(usize, FirstSeen, String, Record)> = partitions
+        .into_par_iter()
+        .flat_map_iter(|partition| {
+            partition.into_keys(vocabulary).into_iter().map(|(first, key, record)| {
+                (
+                    partition_index(crate::hash::hash_bytes(key.as_bytes())),
+                    first,
+                    key,
+                    record,
+                )
+            })
+        })
+        .collect();
+    all.par_sort_unstable_by_key(|(p, first, _, _)| (*p, *first));
+    all.into_iter().map(|(_, _, key, record)| (key, record)).unzip()
 }
 
-/// The tokens of one field value in one string (one allocation, not one
-/// per token): term range, position within the value, byte start.
-#[derive(Default)]
-struct Tokens {
-    text: String,
-    items: Vec<(std::ops::Range<usize>, u32, usize)>,
-}
-
-/// The fields of one document, and its words for the lexicon. Each text
+/// The keys of one document, and its words for the lexicon. Each text
 /// goes through the dictionary once: its word, lexicon, reading and n-gram
 /// views share its segmentation (the analyser keeps the last few, more
 /// than a document's five texts). The reading and n-gram fields hold the
 /// texts [`FieldTexts`] names for them, as in the tantivy document.
-fn analyse(doc: &DocInput, analyzer: &Analyzer) -> ([DocField; 7], Vec<Observation>) {
+fn analyse(doc: &DocInput, analyzer: &Analyzer, vocabulary: &mut Local<'_>) -> (DocKeys, Vec<(u128, u64)>) {
     let t = &doc.texts;
-    let mut fields: [DocField; 7] = Default::default();
+    let mut out = DocKeys::default();
     let mut words = FastMap::default();
+    let mut counter = Counter::default();
     for (f, text) in t.all().into_iter().enumerate() {
-        let values = [tokens(analyzer, TermField::Main, text)];
-        observe(analyzer, text, &mut words);
+        observe_coded(analyzer, text, vocabulary, &mut words);
         let chunks = if f == BODY { &doc.chunk_starts[..] } else { &[0][..] };
-        fields[f] = field(&values, b'w', b'x', chunks);
+        let field = FieldSpec {
+            number: f as u8,
+            stream: TermField::Main,
+            term_kind: b'w',
+            pair_kind: b'x',
+        };
+        counter.field(analyzer, field, &[text], chunks, vocabulary, &mut out);
     }
-    let reading: Vec<_> = t
-        .reading_values()
-        .iter()
-        .map(|v| tokens(analyzer, TermField::Reading, v))
-        .collect();
-    fields[READING] = field(&reading, b'r', b'R', &[0]);
-    let ngram: Vec<_> = t
-        .ngram_values()
-        .iter()
-        .map(|v| tokens(analyzer, TermField::Ngram, v))
-        .collect();
-    fields[NGRAM] = field(&ngram, b'n', b'N', &[0]);
-    (fields, words.into_iter().collect())
-}
-
-/// Term and pair keys of a field made of `values`, positioned as tantivy
-/// positions them: each value starts one after the end of the previous.
-fn field(values: &[Tokens], term_kind: u8, pair_kind: u8, chunk_starts: &[usize]) -> DocField {
-    // At most a term and a pair per token: sized once, never rehashed.
-    let tokens: usize = values.iter().map(|v| v.items.len()).sum();
-    let mut out = DocField {
-        keys: Vec::with_capacity(2 * tokens),
-        ..DocField::default()
+    let reading = FieldSpec {
+        number: READING as u8,
+        stream: TermField::Reading,
+        term_kind: b'r',
+        pair_kind: b'R',
     };
-    let mut seen: FastMap<u64, u32> = FastMap::with_capacity_and_hasher(2 * tokens, Default::default());
-    let mut offset = 0u32;
-    let mut key = String::new();
-    let mut add = |out: &mut DocField, key: &str, chunk: u32| out.count(&mut seen, key, key_hash(key), chunk);
-    for value in values {
-        let mut end = offset;
-        let mut previous: Option<(&str, u32, u32)> = None;
-        for (range, position, start) in &value.items {
-            let term = &value.text[range.clone()];
-            let position = offset + position;
-            end = end.max(position + 1);
-            out.num_tokens += 1;
-            let chunk = chunk_starts.partition_point(|&s| s <= *start).saturating_sub(1) as u32;
-            key.clear();
-            key.push(term_kind as char);
-            key.push_str(term);
-            add(&mut out, &key, chunk);
-            if let Some((before, at, before_chunk)) = previous
-                && at + 1 == position
-            {
-                key.clear();
-                push_pair_key(&mut key, pair_kind, before, term);
-                add(&mut out, &key, before_chunk);
-            }
-            previous = Some((term, position, chunk));
-        }
-        offset = end + 1;
-    }
+    counter.field(analyzer, reading, &t.reading_values(), &[0], vocabulary, &mut out);
+    let ngram = FieldSpec {
+        number: NGRAM as u8,
+        stream: TermField::Ngram,
+        term_kind: b'n',
+        pair_kind: b'N',
+    };
+    counter.field(analyzer, ngram, &t.ngram_values(), &[0], vocabulary, &mut out);
     out.group();
-    out
+    (out, words.into_iter().collect())
 }
 
-/// The hash that picks a key's merge partition.
-fn key_hash(key: &str) -> u64 {
-    crate::hash::hash_bytes(key.as_bytes())
+/// Which field a [`Counter`] counts, and the kinds of its keys.
+#[derive(Clone, Copy)]
+struct FieldSpec {
+    number: u8,
+    stream: TermField,
+    term_kind: u8,
+    pair_kind: u8,
+}
+
+/// Counts the distinct keys of a field of one document.
+#[derive(Default)]
+struct Counter {
+    /// Code → index in the document's keys, for the field being counted.
+    seen: FastMap<Code, u32>,
+}
+
+impl Counter {
+    /// Adds the term and pair keys of a field made of `values` to `out`,
+    /// positioned as tantivy positions them: each value starts one after
+    /// the end of the previous.
+    fn field(
+        &mut self,
+        analyzer: &Analyzer,
+        spec: FieldSpec,
+        values: &[&str],
+        chunk_starts: &[usize],
+        vocabulary: &mut Local<'_>,
+        out: &mut DocKeys,
+    ) {
+        self.seen.clear();
+        let first = out.keys.len();
+        let mut num_tokens = 0u32;
+        let mut offset = 0u32;
+        let mut add = |out: &mut DocKeys, code: Code, chunk: u32| {
+            let next = out.keys.len() as u32;
+            let at = *self.seen.entry(code).or_insert(next);
+            if at == next {
+                out.keys.push(DocKey {
+                    code,
+                    tf: 1,
+                    chunk,
+                    place: next - first as u32,
+                    field: spec.number,
+                    partition: partition_of(code) as u8,
+                });
+            } else {
+                out.keys[at as usize].tf += 1;
+            }
+        };
+        for value in values {
+            let mut end = offset;
+            let mut previous: Option<(Part, u32, u32)> = None;
+            analyzer.for_each_term(spec.stream, value, &mut |term, position, start, _| {
+                let id = part(spec.term_kind, term, vocabulary);
+                let position = offset + position;
+                end = end.max(position + 1);
+                num_tokens += 1;
+                let chunk = chunk_starts.partition_point(|&s| s <= start).saturating_sub(1) as u32;
+                add(out, term_code(spec.term_kind, id), chunk);
+                if let Some((before, at, before_chunk)) = previous
+                    && at + 1 == position
+                {
+                    add(out, pair_code(spec.pair_kind, before, id), before_chunk);
+                }
+                previous = Some((id, position, chunk));
+            });
+            offset = end + 1;
+        }
+        out.num_tokens[usize::from(spec.number)] = num_tokens;
+    }
 }
 
 /// The key of two adjacent terms (see the module documentation).
