@@ -154,9 +154,17 @@ pub fn observe(analyzer: &Analyzer, text: &str, out: &mut FastMap<(String, bool,
 /// per word (see [`Observations::add_coded`]): what the postings pass
 /// counts for every text, without a string per word.
 pub fn observe_coded(analyzer: &Analyzer, text: &str, vocabulary: &mut Local<'_>, out: &mut FastMap<u128, u64>) {
+    let empty = vocabulary.intern("");
     for_each_word(analyzer, text, &mut |surface, function, term, context| {
-        let code = (u128::from(vocabulary.intern(surface)) << 64)
-            | (u128::from(vocabulary.intern(term)) << 32)
+        let surface_id = vocabulary.intern(surface);
+        // Most terms are their surface, or empty (function words).
+        let term_id = match term {
+            "" => empty,
+            term if term == surface => surface_id,
+            term => vocabulary.intern(term),
+        };
+        let code = (u128::from(surface_id) << 64)
+            | (u128::from(term_id) << 32)
             | (u128::from(function) << 2)
             | u128::from(context);
         *out.entry(code).or_insert(0) += 1;

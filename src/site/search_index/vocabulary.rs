@@ -30,9 +30,46 @@ use crate::hash::FastMap;
 pub struct Vocabulary {
     shared: Mutex<Shared>,
     /// One map per worker thread of the rayon pool, and one for any other.
-    locals: Vec<Mutex<FastMap<Box<str>, u32>>>,
+    locals: Vec<Mutex<LocalMap>>,
     /// The strings by id, once the build is done with interning.
     strings: Vec<Box<str>>,
+}
+
+/// A thread's map of the strings it has seen. Most terms are short (a
+/// Japanese word of five characters is 15 bytes), and those are keyed by
+/// their bytes packed into one integer: no hashing of a string, no call to
+/// compare one.
+#[derive(Default)]
+struct LocalMap {
+    short: FastMap<u128, u32>,
+    long: FastMap<Box<str>, u32>,
+}
+
+/// The bytes of a string of at most 15 bytes and its length, as one number.
+fn packed(s: &str) -> Option<u128> {
+    let bytes = s.as_bytes();
+    (bytes.len() < 16).then(|| {
+        let mut word = [0u8; 16];
+        word[..bytes.len()].copy_from_slice(bytes);
+        word[15] = bytes.len() as u8;
+        u128::from_le_bytes(word)
+    })
+}
+
+impl LocalMap {
+    fn get(&self, s: &str) -> Option<u32> {
+        match packed(s) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(s).copied(),
+        }
+    }
+
+    fn insert(&mut self, s: &str, id: u32) {
+        match packed(s) {
+            Some(key) => self.short.insert(key, id),
+            None => self.long.insert(s.into(), id),
+        };
+    }
 }
 
 #[derive(Default)]
@@ -80,7 +117,7 @@ impl Vocabulary {
     pub fn seal(&mut self) {
         self.locals
             .iter_mut()
-            .for_each(|local| *local.get_mut().unwrap_or_else(PoisonError::into_inner) = FastMap::default());
+            .for_each(|local| *local.get_mut().unwrap_or_else(PoisonError::into_inner) = LocalMap::default());
         let shared = std::mem::take(self.shared.get_mut().unwrap_or_else(PoisonError::into_inner));
         self.strings = shared.strings;
     }
@@ -100,14 +137,14 @@ impl Vocabulary {
 
 /// A thread's interning handle (see [`Vocabulary::local`]).
 pub struct Local<'a> {
-    map: Option<MutexGuard<'a, FastMap<Box<str>, u32>>>,
+    map: Option<MutexGuard<'a, LocalMap>>,
     shared: &'a Mutex<Shared>,
 }
 
 impl Local<'_> {
     /// The id of `s`, assigned if `s` is new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.as_ref().and_then(|map| map.get(s)) {
+        if let Some(id) = self.map.as_ref().and_then(|map| map.get(s)) {
             return id;
         }
         let id = {
@@ -123,7 +160,7 @@ impl Local<'_> {
             }
         };
         if let Some(map) = &mut self.map {
-            map.insert(s.into(), id);
+            map.insert(s, id);
         }
         id
     }
@@ -140,6 +177,32 @@ mod tests {
     use rayon::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn short_and_long_strings_keep_distinct_ids() {
+        let vocabulary = Vocabulary::new();
+        let mut local = vocabulary.local();
+        // 15 bytes is the longest packed string, 16 the shortest kept whole.
+        let strings = [
+            "",
+            "a",
+            "a\0",
+            "窓口",
+            "ab",
+            "123456789012345",
+            "1234567890123456",
+            "12345678901234",
+        ];
+        let ids: Vec<u32> = strings.iter().map(|s| local.intern(s)).collect();
+        let again: Vec<u32> = strings.iter().map(|s| local.intern(s)).collect();
+        assert_eq!(ids, again);
+        let distinct: std::collections::HashSet<u32> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), strings.len());
+        drop(local);
+        for (s, id) in strings.iter().zip(ids) {
+            assert_eq!(vocabulary.string(id), *s);
+        }
+    }
 
     #[test]
     fn threads_interning_the_same_strings_agree_on_their_ids() {
