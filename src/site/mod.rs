@@ -165,23 +165,19 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     drop(contexts);
     drop(rendered);
     collection.bodies = Vec::new();
-    for asset in &theme.assets {
-        let path = Path::new(theme::ASSETS_DIR).join(&asset.name);
-        if search_index::SCRIPTS.contains(&asset.name.as_str()) {
-            staging.write(&path, &search_index::compact_script(&asset.content))?;
-        } else {
-            staging.write(&path, &asset.content)?;
-        }
-    }
-    staging.write(Path::new("cases.csv"), &export::csv(&collection)?)?;
-    staging.write(Path::new("cases.json"), &export::json(&collection)?)?;
-    phases.mark("exports");
+    // The exports are written one after the other, so they run beside the
+    // search data, which keeps the other core busy.
+    let (exports, search_data) = rayon::join(
+        || write_exports(&theme, &collection, &staging),
+        || write_search_index(cases, &collection, config, options, &staging),
+    );
+    exports?;
+    search_data?;
+    phases.mark("search data and exports");
     let hrefs = pages
         .iter()
         .filter(|p| p.content != pages::PageContent::NotFound)
         .map(|p| p.href.as_str());
-    write_search_index(cases, &collection, config, options, &staging)?;
-    phases.mark("search data");
     let sitemap = export::sitemap(&collection, hrefs);
     if let Some(xml) = &sitemap {
         staging.write(Path::new("sitemap.xml"), xml)?;
@@ -197,6 +193,21 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
         sitemap: sitemap.is_some(),
         replaced,
     })
+}
+
+/// Writes the theme's assets and the collection's CSV and JSON exports.
+fn write_exports(theme: &Theme, collection: &Collection, staging: &Staging) -> Result<(), BuildError> {
+    for asset in &theme.assets {
+        let path = Path::new(theme::ASSETS_DIR).join(&asset.name);
+        if search_index::SCRIPTS.contains(&asset.name.as_str()) {
+            staging.write(&path, &search_index::compact_script(&asset.content))?;
+        } else {
+            staging.write(&path, &asset.content)?;
+        }
+    }
+    staging.write(Path::new("cases.csv"), &export::csv(collection)?)?;
+    staging.write(Path::new("cases.json"), &export::json(collection)?)?;
+    Ok(())
 }
 
 /// Writes the search page's data for the published cases of `collection`,
