@@ -20,9 +20,11 @@
 //! the [`MARKER`] file) or it is empty, so `--out .` or `--out cases` can
 //! never delete someone's files.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// A file jirei writes into every output folder it makes.
 pub const MARKER: &str = ".jirei-build";
@@ -58,6 +60,9 @@ pub struct Staging {
     /// Whether `out` holds a previous build to take unchanged files from.
     previous: bool,
     committed: bool,
+    /// Folders made so far: creating one again for every file cost two
+    /// system calls each (100,000 files at 10,000 cases).
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -92,6 +97,7 @@ impl Staging {
             previous: out.join(MARKER).is_file(),
             out,
             committed: false,
+            made: Mutex::default(),
         })
     }
 
@@ -106,12 +112,30 @@ impl Staging {
     pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(relative);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_error(parent))?;
+            self.make_folder(parent)?;
         }
         if self.previous && self.link_unchanged(relative, &path, bytes) {
             return Ok(());
         }
         fs::write(&path, bytes).map_err(io_error(&path))
+    }
+
+    /// Creates `folder` (and its parents) unless this staging made it already.
+    fn make_folder(&self, folder: &Path) -> Result<(), OutputError> {
+        if self
+            .made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(folder)
+        {
+            return Ok(());
+        }
+        fs::create_dir_all(folder).map_err(io_error(folder))?;
+        self.made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(folder.to_path_buf());
+        Ok(())
     }
 
     /// Hard-links the previous output's `relative` to `path` if it is a
