@@ -66,7 +66,7 @@ pub use expand::{MAX_ALTERNATIVES, SynonymTable};
 pub use handoff::{Closing, Handoff, HandoffStats};
 pub use morph::Kind as MorphemeKind;
 pub use synonyms::{OneWay, Phrase, Synonyms};
-pub use terms::{Sink, Term};
+pub use terms::{Gram, Sink, Term};
 pub use tokenizer::{JaTokenStream, JaTokenizer, register_tokenizers};
 
 use morph::Morphs;
@@ -250,6 +250,28 @@ impl Analyzer {
                 Some(morphs) => terms::ngram_terms(&morphs.normalized, sink),
                 None => terms::ngram_terms(&Normalized::new(text), sink),
             },
+        }
+    }
+
+    /// The reading stream of `text` as [`Gram`]s: the terms
+    /// [`reading_terms`](Self::reading_terms) gives, as characters.
+    pub fn for_each_reading_gram(&self, text: &str, sink: &mut dyn FnMut(Gram)) {
+        terms::reading_grams(&self.morphs(text), sink);
+    }
+
+    /// The n-gram stream of `text` as [`Gram`]s: the terms
+    /// [`ngram_terms`](Self::ngram_terms) gives, as characters.
+    ///
+    /// ```
+    /// # let analyzer = jirei::analysis::Analyzer::default_embedded().unwrap();
+    /// let mut grams = Vec::new();
+    /// analyzer.for_each_ngram_gram("ＤＸ推進", &mut |g| grams.push((g.first, g.second, g.position)));
+    /// assert_eq!(grams, [('d', Some('x'), 0), ('x', Some('推'), 1), ('推', Some('進'), 2)]);
+    /// ```
+    pub fn for_each_ngram_gram(&self, text: &str, sink: &mut dyn FnMut(Gram)) {
+        match Morphs::recent(text) {
+            Some(morphs) => terms::ngram_grams(&morphs.normalized, sink),
+            None => terms::ngram_grams(&Normalized::new(text), sink),
         }
     }
 

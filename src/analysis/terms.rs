@@ -54,9 +54,20 @@ pub fn main_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
     }
 }
 
+/// One term of the reading or n-gram stream as characters: one or two,
+/// with its position. [`reading_grams`] and [`ngram_grams`] give the
+/// terms [`reading_terms`] and [`ngram_terms`] give, without building a
+/// string or mapping offsets for each (what counting them needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gram {
+    pub first: char,
+    pub second: Option<char>,
+    pub position: u32,
+}
+
 /// Emits bigrams of the concatenated readings, one stretch per sentence.
 pub fn reading_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
-    let mut grams = Bigrams::new(sink);
+    let mut grams = Bigrams::new(as_text(sink));
     let mut offsets = morphs.cursor();
     for morph in &morphs.morphs {
         match morph.kind {
@@ -73,13 +84,30 @@ pub fn reading_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
     grams.end_stretch();
 }
 
+/// [`reading_terms`] as [`Gram`]s.
+pub fn reading_grams(morphs: &Morphs, sink: &mut dyn FnMut(Gram)) {
+    let mut grams = Bigrams::new(as_gram(sink));
+    for morph in &morphs.morphs {
+        match morph.kind {
+            Kind::Content | Kind::Function => {
+                for c in morphs.reading(morph).chars() {
+                    grams.push(c, 0, 0);
+                }
+            }
+            Kind::Break => grams.end_stretch(),
+            Kind::Symbol => {}
+        }
+    }
+    grams.end_stretch();
+}
+
 /// Emits character bigrams of the normalised text, one stretch per run of
 /// letters and digits (symbols and spaces separate stretches).
 pub fn ngram_terms(normalized: &Normalized, sink: &mut Sink<'_>) {
-    let mut grams = Bigrams::new(sink);
+    let mut grams = Bigrams::new(as_text(sink));
     let mut offsets = normalized.cursor();
     for (i, c) in normalized.text().char_indices() {
-        if is_word_char(c) || c == LONG_VOWEL {
+        if is_ngram_char(c) {
             let (start, end) = offsets.original_range(i, i + c.len_utf8());
             grams.push(c, start, end);
         } else {
@@ -89,34 +117,70 @@ pub fn ngram_terms(normalized: &Normalized, sink: &mut Sink<'_>) {
     grams.end_stretch();
 }
 
-/// Turns stretches of characters into overlapping bigrams. A stretch of one
+/// [`ngram_terms`] as [`Gram`]s.
+pub fn ngram_grams(normalized: &Normalized, sink: &mut dyn FnMut(Gram)) {
+    let mut grams = Bigrams::new(as_gram(sink));
+    for c in normalized.text().chars() {
+        if is_ngram_char(c) {
+            grams.push(c, 0, 0);
+        } else {
+            grams.end_stretch();
+        }
+    }
+    grams.end_stretch();
+}
+
+/// Whether the n-gram stream keeps `c` in a stretch.
+fn is_ngram_char(c: char) -> bool {
+    is_word_char(c) || c == LONG_VOWEL
+}
+
+/// An emitter handing each term to a text sink.
+fn as_text<'a, 's>(sink: &'a mut Sink<'s>) -> impl FnMut(char, Option<char>, u32, usize, usize) + 'a {
+    let mut buffer = String::with_capacity(8);
+    move |first, second, position, start, end| {
+        buffer.clear();
+        buffer.push(first);
+        buffer.extend(second);
+        sink(&buffer, position, start, end);
+    }
+}
+
+/// An emitter handing each term to a gram sink.
+fn as_gram<'a>(sink: &'a mut dyn FnMut(Gram)) -> impl FnMut(char, Option<char>, u32, usize, usize) + 'a {
+    move |first, second, position, _, _| {
+        sink(Gram {
+            first,
+            second,
+            position,
+        })
+    }
+}
+
+/// Turns stretches of characters into overlapping bigrams, handing each to
+/// `emit` with its characters, position and original byte range. A stretch of one
 /// character yields that character; stretches are separated by a position
 /// gap, so a phrase of bigrams matches exactly a substring of one stretch.
-struct Bigrams<'a, 's> {
-    sink: &'a mut Sink<'s>,
+struct Bigrams<F: FnMut(char, Option<char>, u32, usize, usize)> {
+    emit: F,
     previous: Option<(char, usize, usize)>,
     stretch_len: usize,
     position: u32,
-    buffer: String,
 }
 
-impl<'a, 's> Bigrams<'a, 's> {
-    fn new(sink: &'a mut Sink<'s>) -> Self {
+impl<F: FnMut(char, Option<char>, u32, usize, usize)> Bigrams<F> {
+    fn new(emit: F) -> Self {
         Bigrams {
-            sink,
+            emit,
             previous: None,
             stretch_len: 0,
             position: 0,
-            buffer: String::with_capacity(8),
         }
     }
 
     fn push(&mut self, c: char, start: usize, end: usize) {
         if let Some((previous, previous_start, _)) = self.previous {
-            self.buffer.clear();
-            self.buffer.push(previous);
-            self.buffer.push(c);
-            (self.sink)(&self.buffer, self.position, previous_start, end);
+            (self.emit)(previous, Some(c), self.position, previous_start, end);
             self.position += 1;
         }
         self.previous = Some((c, start, end));
@@ -127,9 +191,7 @@ impl<'a, 's> Bigrams<'a, 's> {
         if self.stretch_len == 1
             && let Some((c, start, end)) = self.previous
         {
-            self.buffer.clear();
-            self.buffer.push(c);
-            (self.sink)(&self.buffer, self.position, start, end);
+            (self.emit)(c, None, self.position, start, end);
             self.position += 1;
         }
         if self.stretch_len > 0 {

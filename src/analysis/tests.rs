@@ -163,6 +163,45 @@ fn ngrams_of_a_single_character_stretch_are_unigrams() {
     assert_eq!(texts, ["市", "町"]);
 }
 
+/// A gram stream as (term, position) pairs.
+type StreamOf = fn(&Analyzer, &str, &mut dyn FnMut(crate::analysis::Gram));
+
+fn grams_of(stream: StreamOf, text: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    stream(analyzer(), text, &mut |g| {
+        out.push((
+            String::from_iter([Some(g.first), g.second].into_iter().flatten()),
+            g.position,
+        ))
+    });
+    out
+}
+
+#[test]
+fn gram_streams_give_the_reading_and_ngram_terms_as_characters() {
+    let texts = [
+        "ＲＰＡとAI-OCRで書かない窓口を実現。来年度はメタバース",
+        "窓\na・b　ｃ\tコンピューター、ぁ",
+        "",
+        "。。",
+        "東京都千代田区霞が関２丁目１－２",
+    ];
+    let as_terms = |terms: Vec<Term>| terms.into_iter().map(|t| (t.text, t.position)).collect::<Vec<_>>();
+    for text in texts {
+        let a = analyzer();
+        assert_eq!(
+            grams_of(Analyzer::for_each_ngram_gram, text),
+            as_terms(a.ngram_terms(text)),
+            "{text}"
+        );
+        assert_eq!(
+            grams_of(Analyzer::for_each_reading_gram, text),
+            as_terms(a.reading_terms(text)),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn term_offsets_slice_the_original_text() {
     let text = "ＲＰＡとｷｬｯｼｭﾚｽ決済で書かない窓口";

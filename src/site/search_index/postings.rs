@@ -33,7 +33,7 @@ use super::Coordination;
 use super::encode::push_varint;
 use super::lexicon::{Observations, observe_coded};
 use super::vocabulary::{Local, Vocabulary};
-use crate::analysis::{Analyzer, TermField};
+use crate::analysis::{Analyzer, Gram, TermField};
 use crate::hash::FastMap;
 use crate::index::document::FieldTexts;
 
@@ -449,14 +449,14 @@ fn analyse_with(doc: &DocInput, analyzer: &Analyzer, vocabulary: &mut Local<'_>,
         term_kind: b'r',
         pair_kind: b'R',
     };
-    counter.field(analyzer, reading, &t.reading_values(), &[0], vocabulary, &mut out);
+    counter.gram_field(analyzer, reading, &t.reading_values(), vocabulary, &mut out);
     let ngram = FieldSpec {
         number: NGRAM as u8,
         stream: TermField::Ngram,
         term_kind: b'n',
         pair_kind: b'N',
     };
-    counter.field(analyzer, ngram, &t.ngram_values(), &[0], vocabulary, &mut out);
+    counter.gram_field(analyzer, ngram, &t.ngram_values(), vocabulary, &mut out);
     out.group();
     (out, counter.words.drain().collect())
 }
@@ -481,9 +481,9 @@ struct Counter {
 }
 
 impl Counter {
-    /// Adds the term and pair keys of a field made of `values` to `out`,
-    /// positioned as tantivy positions them: each value starts one after
-    /// the end of the previous.
+    /// Adds the term and pair keys of a word field made of `values` to
+    /// `out`, positioned as tantivy positions them: each value starts one
+    /// after the end of the previous.
     fn field(
         &mut self,
         analyzer: &Analyzer,
@@ -493,26 +493,8 @@ impl Counter {
         vocabulary: &mut Local<'_>,
         out: &mut DocKeys,
     ) {
-        self.seen.clear();
-        let first = out.keys.len();
-        let mut num_tokens = 0u32;
+        let mut field = self.start(spec, out);
         let mut offset = 0u32;
-        let mut add = |out: &mut DocKeys, code: Code, chunk: u32| {
-            let next = out.keys.len() as u32;
-            let at = *self.seen.entry(code).or_insert(next);
-            if at == next {
-                out.keys.push(DocKey {
-                    code,
-                    tf: 1,
-                    chunk,
-                    place: next - first as u32,
-                    field: spec.number,
-                    partition: partition_of(code) as u8,
-                });
-            } else {
-                out.keys[at as usize].tf += 1;
-            }
-        };
         for value in values {
             let mut end = offset;
             let mut previous: Option<(Part, u32, u32)> = None;
@@ -520,19 +502,103 @@ impl Counter {
                 let id = part(spec.term_kind, term, vocabulary);
                 let position = offset + position;
                 end = end.max(position + 1);
-                num_tokens += 1;
                 let chunk = chunk_starts.partition_point(|&s| s <= start).saturating_sub(1) as u32;
-                add(out, term_code(spec.term_kind, id), chunk);
+                field.token();
+                field.add(term_code(spec.term_kind, id), chunk);
                 if let Some((before, at, before_chunk)) = previous
                     && at + 1 == position
                 {
-                    add(out, pair_code(spec.pair_kind, before, id), before_chunk);
+                    field.add(pair_code(spec.pair_kind, before, id), before_chunk);
                 }
                 previous = Some((id, position, chunk));
             });
             offset = end + 1;
         }
-        out.num_tokens[usize::from(spec.number)] = num_tokens;
+    }
+
+    /// [`Counter::field`] for the reading or n-gram field, from the
+    /// characters of its terms ([`Gram`]): one chunk, and no term string
+    /// made or read back per token.
+    fn gram_field(
+        &mut self,
+        analyzer: &Analyzer,
+        spec: FieldSpec,
+        values: &[&str],
+        vocabulary: &mut Local<'_>,
+        out: &mut DocKeys,
+    ) {
+        let mut field = self.start(spec, out);
+        for value in values {
+            let mut previous: Option<(Part, u32)> = None;
+            let mut each = |gram: Gram| {
+                let id = match (gram.first, gram.second) {
+                    (a, b) if a != '\0' && b != Some('\0') => (Part::from(a) << 21) | b.map_or(0, Part::from),
+                    // As `part` would code them (the streams make no such term).
+                    (a, b) => part(
+                        spec.term_kind,
+                        &String::from_iter([Some(a), b].into_iter().flatten()),
+                        vocabulary,
+                    ),
+                };
+                field.token();
+                field.add(term_code(spec.term_kind, id), 0);
+                if let Some((before, at)) = previous
+                    && at + 1 == gram.position
+                {
+                    field.add(pair_code(spec.pair_kind, before, id), 0);
+                }
+                previous = Some((id, gram.position));
+            };
+            match spec.stream {
+                TermField::Reading => analyzer.for_each_reading_gram(value, &mut each),
+                _ => analyzer.for_each_ngram_gram(value, &mut each),
+            }
+        }
+    }
+
+    /// Starts counting the field `spec` of the document whose keys `out` holds.
+    fn start<'a>(&'a mut self, spec: FieldSpec, out: &'a mut DocKeys) -> FieldCount<'a> {
+        self.seen.clear();
+        out.num_tokens[usize::from(spec.number)] = 0;
+        FieldCount {
+            first: out.keys.len(),
+            seen: &mut self.seen,
+            out,
+            spec,
+        }
+    }
+}
+
+/// One field being counted (see [`Counter::start`]).
+struct FieldCount<'a> {
+    first: usize,
+    seen: &'a mut FastMap<Code, u32>,
+    out: &'a mut DocKeys,
+    spec: FieldSpec,
+}
+
+impl FieldCount<'_> {
+    /// Counts one more token of the field.
+    fn token(&mut self) {
+        self.out.num_tokens[usize::from(self.spec.number)] += 1;
+    }
+
+    /// Counts `code` once more, first seen in `chunk`.
+    fn add(&mut self, code: Code, chunk: u32) {
+        let next = self.out.keys.len() as u32;
+        let at = *self.seen.entry(code).or_insert(next);
+        if at == next {
+            self.out.keys.push(DocKey {
+                code,
+                tf: 1,
+                chunk,
+                place: next - self.first as u32,
+                field: self.spec.number,
+                partition: partition_of(code) as u8,
+            });
+        } else {
+            self.out.keys[at as usize].tf += 1;
+        }
     }
 }
 
