@@ -17,7 +17,9 @@
 # case files are used as they are: Hugo reads the YAML front matter, nested maps included, as page
 # params), then times, median of 3 runs each, with output and caches removed before every run
 # (the removal is not timed; the last Hugo + Pagefind output stays in bench/out/hugo-N/public):
-#   (a) jirei build --out DIR            site + search index from scratch
+#   (a) jirei build --out DIR            site with its search data, from scratch (a fresh
+#                                        collection: no index for `jirei search`, as Hugo +
+#                                        Pagefind make none either)
 #   (b) hugo, then pagefind --site public   (Pagefind's npm launcher, which runs its extended
 #       binary with Japanese segmentation; the pages say <html lang="ja">)
 # End to end for (b) is Hugo's wall time plus Pagefind's, from the same run. Peak RSS is the
@@ -119,7 +121,7 @@ for n in "${sizes[@]}"; do
   done
   jirei=$(median "$tmp"/jirei-"$n"-*)
   both=$(median "$tmp"/both-"$n"-*)
-  row "jirei build (site + search index, from scratch)" "$n" "$jirei"
+  row "jirei build (site + search data, from scratch)" "$n" "$jirei"
   row "Hugo build" "$n" "$(median "$tmp"/hugo-"$n"-*)"
   row "Pagefind index" "$n" "$(median "$tmp"/pagefind-"$n"-*)"
   row "Hugo + Pagefind (end to end)" "$n" "$both"

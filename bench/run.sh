@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks on synthetic corpora: check, build (site + index), cold search.
+# Benchmarks on synthetic corpora: check, build (site; site + index), cold search.
 # Usage: bench/run.sh [N ...]   (default: 1000 10000)
 # Prints a Markdown table of wall time (median of 3 runs), CPU time (user +
 # system, median of 3: the figure to compare on a shared machine) and peak RSS.
@@ -51,16 +51,21 @@ for n in "${sizes[@]}"; do
   [ -d "$dir/cases" ] || "$gen" --n "$n" --seed 1 --out "$dir" >/dev/null
   read -r s cpu kb < <(median_of_3 "$jirei" --root "$dir" check)
   row "jirei check" "$n" "$s" "$cpu" "$kb"
-  # A full build: site + search index from scratch each run, into a new
-  # folder (removed only at the end: ext4 allocates inodes slowly for a
-  # while after many were freed, which would slow the next run).
+  # A full build of a fresh collection (no search index: the site and its
+  # search data), into a new folder each run (removed only at the end:
+  # ext4 allocates inodes slowly for a while after many were freed, which
+  # would slow the next run).
   read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --out \$(mktemp -d -u '$dir/cold-XXXXXX')")
-  row "jirei build (site + index, from scratch, new output folder)" "$n" "$s" "$cpu" "$kb"
+  row "jirei build (site + search data, from scratch, new output folder)" "$n" "$s" "$cpu" "$kb"
+  # The same with the search index of jirei search built beside the site
+  # (--index, or a collection that has a stale index).
+  read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --index --out \$(mktemp -d -u '$dir/cold-XXXXXX')")
+  row "jirei build --index (site + search data + search index, from scratch, new output folder)" "$n" "$s" "$cpu" "$kb"
   # The same over the previous output, as a second `jirei build` runs:
   # unchanged files are linked, not written again.
   "$jirei" --root "$dir" build --out "$dir/public" >/dev/null 2>&1
   read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' build --out '$dir/public'")
-  row "jirei build (site + index, from scratch, over the previous output)" "$n" "$s" "$cpu" "$kb"
+  row "jirei build (site + search data, from scratch, over the previous output)" "$n" "$s" "$cpu" "$kb"
   read -r s cpu kb < <(median_of_3 sh -c "rm -rf '$dir/.jirei-cache' && exec '$jirei' --root '$dir' index")
   row "jirei index (from scratch)" "$n" "$s" "$cpu" "$kb"
   bytes=$(find "$dir/cases" -name '*.md' -print0 | xargs -0 cat | wc -c)

@@ -156,9 +156,28 @@ fn bad_queries_and_filters_exit_2_with_a_message() {
 }
 
 #[test]
-fn build_refreshes_the_search_index_and_an_edit_invalidates_it() {
+fn a_fresh_build_makes_no_index_and_search_makes_it_when_first_used() {
     let root = copy_collection();
     let out = jirei(root.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no search index: `jirei search` makes it when first used"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        !root.path().join(".jirei-cache/index").exists(),
+        "the site does not need it"
+    );
+    let hits = json(root.path(), &["ドローン"]);
+    assert!(ids(&hits).contains(&"3-34-kimitsu".to_string()));
+    assert!(root.path().join(".jirei-cache/index/meta.json").is_file());
+}
+
+#[test]
+fn build_keeps_an_existing_index_current_and_an_edit_invalidates_it() {
+    let root = copy_collection();
+    let out = jirei(root.path(), &["build", "--index"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("search index rebuilt: 85 cases"));
     let current = jirei(root.path(), &["index"]);
@@ -171,6 +190,14 @@ fn build_refreshes_the_search_index_and_an_edit_invalidates_it() {
         text.replacen("ドローン", "無人航空機（ドローン）と橋梁点検ロボット", 1),
     )
     .expect("edit");
+    // The collection has an index now: the next build refreshes it
+    // without being asked.
+    let out = jirei(root.path(), &["build"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("search index rebuilt: 85 cases"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let hits = json(root.path(), &["橋梁点検ロボット"]);
     assert_eq!(
         ids(&hits).first().map(String::as_str),
@@ -235,7 +262,7 @@ fn the_index_built_beside_the_site_answers_as_one_built_alone() {
     let build = Command::new(env!("CARGO_BIN_EXE_jirei"))
         .arg("--root")
         .arg(root.path())
-        .arg("build")
+        .args(["build", "--index"])
         .env("JIREI_TIMING", "1")
         .output()
         .expect("run jirei");

@@ -104,6 +104,7 @@ fn a_template_error_names_the_file_and_line_and_leaves_the_output_alone() {
 #[test]
 fn a_failed_build_leaves_the_search_index_as_it_was() {
     let (_tmp, root, out) = built_copy();
+    assert!(build(&root, &out, &["--index"]).status.success());
     let cache = root.join(".jirei-cache");
     let fingerprint = cache.join("index/jirei-fingerprint");
     let before = fs::read(&fingerprint).expect("the build made the index");

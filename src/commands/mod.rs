@@ -69,7 +69,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Search the cases (Japanese-aware, with filters and facets).
     Search(Box<search::SearchArgs>),
-    /// Build or refresh the search index (done automatically by search and build).
+    /// Build or refresh the search index (done automatically by search, and by
+    /// build when the collection has one).
     Index(search::IndexArgs),
     /// Publish the cases as a static site (public/ by default).
     Build(build::BuildArgs),

@@ -261,6 +261,11 @@ pub fn rebuild_alongside(
     build(&root.join(CACHE_DIR), cases, analyzer, fingerprint, Some(handoff))
 }
 
+/// Whether `root` has a search index at all, current or not.
+pub fn exists(root: &Path) -> bool {
+    root.join(CACHE_DIR).join("meta.json").is_file()
+}
+
 /// Whether the cached index of `root` was built for the collection as
 /// `fingerprint` describes it.
 pub fn is_current(root: &Path, fingerprint: &Fingerprint) -> bool {
