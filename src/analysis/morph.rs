@@ -35,7 +35,7 @@ const CACHE_ENTRIES: usize = 8;
 const CACHE_MAX_TEXT: usize = 64 * 1024;
 
 thread_local! {
-    static DETAILS: RefCell<FastMap<u32, Details>> = RefCell::new(FastMap::default());
+    static WORDS: RefCell<FastMap<u32, WordInfo>> = RefCell::new(FastMap::default());
     static RECENT: RefCell<VecDeque<(Box<str>, Arc<Morphs>)>> = const { RefCell::new(VecDeque::new()) };
     /// The Viterbi lattice, reused from one text to the next (a new one per
     /// text allocates a slot vector per character).
@@ -161,12 +161,11 @@ impl Morphs {
                 self.push_break(previous_end);
             }
             previous_end = end;
-            let details = details(dictionary, token.word_id);
+            let info = word_info(dictionary, token.word_id);
             let surface = &text[start..end];
-            let kind = classify(surface, &details);
-            let inflected = details[CONJUGATION_FORM] != "*" && details[BASE_FORM] != "*";
-            let word = if inflected { details[BASE_FORM] } else { surface };
-            self.push(start..end, kind, word, surface, details[READING]);
+            let kind = classify(surface, info.function);
+            let word = info.base.unwrap_or(surface);
+            self.push(start..end, kind, word, surface, info.reading);
         }
     }
 
@@ -197,16 +196,30 @@ impl Morphs {
 /// The detail fields of a word (part of speech … reading).
 type Details = [&'static str; DETAIL_FIELDS];
 
-/// The detail fields of a token, borrowed from the (process-wide)
-/// dictionary; missing fields read as `*`. Decoding an entry validates and
-/// splits its bytes, so decoded entries are memoised per thread.
-fn details(dictionary: &'static Dictionary, word_id: WordId) -> Details {
+/// What the term streams need of a dictionary word: whether its part of
+/// speech makes it a function word ([`is_function_word`]), its base form
+/// if it is inflected, its reading. Borrowed from the (process-wide)
+/// dictionary and decoded once per word and thread: decoding validates and
+/// splits the entry's bytes.
+#[derive(Clone, Copy)]
+struct WordInfo {
+    function: bool,
+    base: Option<&'static str>,
+    reading: &'static str,
+}
+
+fn word_info(dictionary: &'static Dictionary, word_id: WordId) -> WordInfo {
     let key = (word_id.id() << 1) | u32::from(word_id.is_unknown());
-    DETAILS.with(|memo| {
-        *memo
-            .borrow_mut()
-            .entry(key)
-            .or_insert_with(|| decode_details(dictionary, word_id))
+    WORDS.with(|memo| {
+        *memo.borrow_mut().entry(key).or_insert_with(|| {
+            let details = decode_details(dictionary, word_id);
+            let inflected = details[CONJUGATION_FORM] != "*" && details[BASE_FORM] != "*";
+            WordInfo {
+                function: is_function_word(&details),
+                base: inflected.then_some(details[BASE_FORM]),
+                reading: details[READING],
+            }
+        })
     })
 }
 
@@ -226,13 +239,9 @@ fn decode_details(dictionary: &'static Dictionary, word_id: WordId) -> Details {
     out
 }
 
-/// Decides the role of a token from its surface and part of speech.
-///
-/// Function words are particles, fillers, auxiliary verbs (except the
-/// negations in [`KEPT_AUXILIARIES`]) and the verbs IPADIC marks as
-/// non-independent or suffixes (している → いる, 書かれる → れる,
-/// 書かせる → せる), which school grammar also counts as auxiliaries.
-fn classify(surface: &str, details: &Details) -> Kind {
+/// Decides the role of a token from its surface and whether its part of
+/// speech makes it a function word ([`is_function_word`]).
+fn classify(surface: &str, function: bool) -> Kind {
     if !surface.chars().any(is_word_char) {
         return if surface.contains(['。', '!', '?']) {
             Kind::Break
@@ -240,10 +249,18 @@ fn classify(surface: &str, details: &Details) -> Kind {
             Kind::Symbol
         };
     }
+    if function { Kind::Function } else { Kind::Content }
+}
+
+/// Function words are particles, fillers, auxiliary verbs (except the
+/// negations in [`KEPT_AUXILIARIES`]) and the verbs IPADIC marks as
+/// non-independent or suffixes (している → いる, 書かれる → れる,
+/// 書かせる → せる), which school grammar also counts as auxiliaries.
+fn is_function_word(details: &Details) -> bool {
     match (details[POS], details[POS_DETAIL]) {
-        ("助詞" | "フィラー", _) | ("動詞", "非自立" | "接尾") => Kind::Function,
-        ("助動詞", _) if !KEPT_AUXILIARIES.contains(&details[BASE_FORM]) => Kind::Function,
-        _ => Kind::Content,
+        ("助詞" | "フィラー", _) | ("動詞", "非自立" | "接尾") => true,
+        ("助動詞", _) => !KEPT_AUXILIARIES.contains(&details[BASE_FORM]),
+        _ => false,
     }
 }
 
@@ -280,22 +297,26 @@ mod tests {
         details
     }
 
+    fn kind(surface: &str, details: Details) -> Kind {
+        classify(surface, is_function_word(&details))
+    }
+
     #[test]
     fn particles_and_common_auxiliaries_are_function_words() {
-        assert_eq!(classify("を", &pos("助詞", "格助詞", "を")), Kind::Function);
-        assert_eq!(classify("た", &pos("助動詞", "*", "た")), Kind::Function);
-        assert_eq!(classify("ない", &pos("助動詞", "*", "ない")), Kind::Content);
-        assert_eq!(classify("れ", &pos("動詞", "接尾", "れる")), Kind::Function);
-        assert_eq!(classify("い", &pos("動詞", "非自立", "いる")), Kind::Function);
-        assert_eq!(classify("書か", &pos("動詞", "自立", "書く")), Kind::Content);
+        assert_eq!(kind("を", pos("助詞", "格助詞", "を")), Kind::Function);
+        assert_eq!(kind("た", pos("助動詞", "*", "た")), Kind::Function);
+        assert_eq!(kind("ない", pos("助動詞", "*", "ない")), Kind::Content);
+        assert_eq!(kind("れ", pos("動詞", "接尾", "れる")), Kind::Function);
+        assert_eq!(kind("い", pos("動詞", "非自立", "いる")), Kind::Function);
+        assert_eq!(kind("書か", pos("動詞", "自立", "書く")), Kind::Content);
     }
 
     #[test]
     fn symbols_and_sentence_ends_are_recognised() {
-        assert_eq!(classify("・", &pos("記号", "一般", "・")), Kind::Symbol);
-        assert_eq!(classify("😀", &pos("記号", "一般", "*")), Kind::Symbol);
-        assert_eq!(classify("ー", &pos("名詞", "一般", "*")), Kind::Symbol);
-        assert_eq!(classify("。", &pos("記号", "句点", "。")), Kind::Break);
+        assert_eq!(kind("・", pos("記号", "一般", "・")), Kind::Symbol);
+        assert_eq!(kind("😀", pos("記号", "一般", "*")), Kind::Symbol);
+        assert_eq!(kind("ー", pos("名詞", "一般", "*")), Kind::Symbol);
+        assert_eq!(kind("。", pos("記号", "句点", "。")), Kind::Break);
     }
 
     #[test]
