@@ -30,7 +30,6 @@ use rayon::prelude::*;
 use tantivy::fieldnorm::FieldNormReader;
 
 use super::Coordination;
-use super::encode::push_varint;
 use super::lexicon::{Observations, observe_coded};
 use super::vocabulary::{Local, Vocabulary};
 use crate::analysis::{Analyzer, Gram, TermField};
@@ -360,12 +359,16 @@ impl Partition {
             postings: FieldPostings::default(),
         });
         let postings = &mut slot.postings;
-        push_varint(&mut postings.bytes, u64::from(doc - postings.next_doc));
-        push_varint(&mut postings.bytes, u64::from(key.tf));
-        postings.bytes.push(fieldnorm);
+        // Written to the stack, then appended at once: one capacity check
+        // per posting instead of one per byte.
+        let mut bytes = Posting::default();
+        bytes.varint(doc - postings.next_doc);
+        bytes.varint(key.tf);
+        bytes.byte(fieldnorm);
         if matches!(code_kind(code), b'w' | b'x') && usize::from(key.field) == BODY {
-            push_varint(&mut postings.bytes, u64::from(key.chunk));
+            bytes.varint(key.chunk);
         }
+        postings.bytes.extend_from_slice(bytes.as_slice());
         postings.df += 1;
         postings.next_doc = doc;
     }
@@ -389,6 +392,33 @@ impl Partition {
             }
         }
         out
+    }
+}
+
+/// The intermediate bytes of one posting (see the module documentation):
+/// at most three varints of 32 bits and a byte.
+#[derive(Default)]
+struct Posting {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Posting {
+    fn varint(&mut self, mut value: u32) {
+        while value >= 0x80 {
+            self.byte((value as u8) | 0x80);
+            value >>= 7;
+        }
+        self.byte(value as u8);
+    }
+
+    fn byte(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 }
 
