@@ -15,8 +15,12 @@
 # For each N it generates (or reuses) bench/out/corpus-N with bench/gen_corpus.rs (seed 1), sets
 # up bench/out/hugo-N from bench/hugo-site/ with content/cases linked to the corpus's cases/ (the
 # case files are used as they are: Hugo reads the YAML front matter, nested maps included, as page
-# params), then times, median of 3 runs each, with output and caches removed before every run
-# (the removal is not timed; the last Hugo + Pagefind output stays in bench/out/hugo-N/public):
+# params), then times, median of 3 runs each, each run from scratch (caches removed) into a new
+# output folder. The outputs are removed only when the script ends (the last Hugo + Pagefind
+# output is kept in bench/out/hugo-N/public): ext4 mounted with `discard` creates files slowly
+# for a while after many were deleted, which would charge one tool for the deletion of the
+# other's output (at 10,000 cases jirei writes about 110,000 files, Hugo + Pagefind about
+# 30,000):
 #   (a) jirei build --out DIR            site with its search data, from scratch (a fresh
 #                                        collection: no index for `jirei search`, as Hugo +
 #                                        Pagefind make none either)
@@ -100,7 +104,8 @@ row() { # label N "wall cpu kb"
 }
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+runs=$(mktemp -d "$out/runs-XXXXXX")
+trap 'rm -rf "$tmp" "$runs"' EXIT
 ratios=()
 
 echo "| pipeline | cases | wall (median of 3) | CPU user+sys (median) | peak RSS |"
@@ -109,16 +114,17 @@ for n in "${sizes[@]}"; do
   dir=$(corpus "$n")
   site=$(hugo_site "$n" "$dir")
   for i in 1 2 3; do
-    # Only one tool's output on disk at a time (10,000 cases take about 1 GB each).
-    rm -rf "$dir/.jirei-cache" "$dir/public" "$site/public" "$site/resources" "$site/.hugo_build.lock"
-    timed "$tmp/jirei-$n-$i" "$JIREI" --root "$dir" build --out "$dir/public"
+    rm -rf "$dir/.jirei-cache"
+    timed "$tmp/jirei-$n-$i" "$JIREI" --root "$dir" build --out "$runs/jirei-$n-$i"
 
-    rm -rf "$dir/.jirei-cache" "$dir/public"
-    timed "$tmp/hugo-$n-$i" hugo --quiet --source "$site"
-    timed "$tmp/pagefind-$n-$i" "$pagefind" --site "$site/public"
+    rm -rf "$dir/.jirei-cache" "$site/resources" "$site/.hugo_build.lock"
+    timed "$tmp/hugo-$n-$i" hugo --quiet --source "$site" --destination "$runs/hugo-$n-$i"
+    timed "$tmp/pagefind-$n-$i" "$pagefind" --site "$runs/hugo-$n-$i"
     paste -d' ' "$tmp/hugo-$n-$i" "$tmp/pagefind-$n-$i" |
       awk '{ printf "%.2f %.2f %d\n", $1 + $4, $2 + $5, ($3 > $6 ? $3 : $6) }' >"$tmp/both-$n-$i"
   done
+  rm -rf "$site/public"
+  mv "$runs/hugo-$n-3" "$site/public"
   jirei=$(median "$tmp"/jirei-"$n"-*)
   both=$(median "$tmp"/both-"$n"-*)
   row "jirei build (site + search data, from scratch)" "$n" "$jirei"
