@@ -465,27 +465,12 @@ fn analyse_with(doc: &DocInput, analyzer: &Analyzer, vocabulary: &mut Local<'_>,
     for (f, text) in t.all().into_iter().enumerate() {
         observe_coded(analyzer, text, vocabulary, &mut counter.words);
         let chunks = if f == BODY { &doc.chunk_starts[..] } else { &[0][..] };
-        let field = FieldSpec {
-            number: f as u8,
-            stream: TermField::Main,
-            term_kind: b'w',
-            pair_kind: b'x',
-        };
+        let field = FieldSpec::new(f, TermField::Main, *b"wx");
         counter.field(analyzer, field, &[text], chunks, vocabulary, &mut out);
     }
-    let reading = FieldSpec {
-        number: READING as u8,
-        stream: TermField::Reading,
-        term_kind: b'r',
-        pair_kind: b'R',
-    };
+    let reading = FieldSpec::new(READING, TermField::Reading, *b"rR");
     counter.gram_field(analyzer, reading, &t.reading_values(), vocabulary, &mut out);
-    let ngram = FieldSpec {
-        number: NGRAM as u8,
-        stream: TermField::Ngram,
-        term_kind: b'n',
-        pair_kind: b'N',
-    };
+    let ngram = FieldSpec::new(NGRAM, TermField::Ngram, *b"nN");
     counter.gram_field(analyzer, ngram, &t.ngram_values(), vocabulary, &mut out);
     out.group();
     (out, counter.words.drain().collect())
@@ -498,6 +483,19 @@ struct FieldSpec {
     stream: TermField,
     term_kind: u8,
     pair_kind: u8,
+}
+
+impl FieldSpec {
+    /// Field `number`, counted from `stream`, its terms and pairs of the
+    /// two `kinds` (term kind, then pair kind).
+    fn new(number: usize, stream: TermField, [term_kind, pair_kind]: [u8; 2]) -> FieldSpec {
+        FieldSpec {
+            number: number as u8,
+            stream,
+            term_kind,
+            pair_kind,
+        }
+    }
 }
 
 /// Counts the distinct keys of a field of one document, and its words
