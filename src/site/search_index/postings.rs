@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use tantivy::fieldnorm::FieldNormReader;
 
 use super::Coordination;
+use super::encode::push_varint;
 use super::lexicon::{Observations, observe_coded};
 use super::vocabulary::{Local, Vocabulary};
 use crate::analysis::{Analyzer, Gram, TermField};
@@ -102,13 +103,19 @@ fn part(kind: u8, term: &str, vocabulary: &mut Local<'_>) -> Part {
     if !matches!(kind, b'w' | b'x') {
         let mut chars = term.chars();
         if let (Some(a), b, None) = (chars.next(), chars.next(), chars.next())
-            && a != '\0'
-            && b != Some('\0')
+            && let Some(packed) = packed_chars(a, b)
         {
-            return (Part::from(a) << 21) | b.map_or(0, Part::from);
+            return packed;
         }
     }
     Part::from(vocabulary.intern(term)) | if matches!(kind, b'w' | b'x') { 0 } else { INTERNED }
+}
+
+/// The [`Part`] of a reading or n-gram term of one or two characters,
+/// packed into the number itself; `None` for a NUL character, which
+/// [`part_text`] could not tell from a missing second character.
+fn packed_chars(first: char, second: Option<char>) -> Option<Part> {
+    (first != '\0' && second != Some('\0')).then(|| (Part::from(first) << 21) | second.map_or(0, Part::from))
 }
 
 /// The term of a [`Part`] of a key of `kind`.
@@ -359,16 +366,12 @@ impl Partition {
             postings: FieldPostings::default(),
         });
         let postings = &mut slot.postings;
-        // Written to the stack, then appended at once: one capacity check
-        // per posting instead of one per byte.
-        let mut bytes = Posting::default();
-        bytes.varint(doc - postings.next_doc);
-        bytes.varint(key.tf);
-        bytes.byte(fieldnorm);
+        push_varint(&mut postings.bytes, u64::from(doc - postings.next_doc));
+        push_varint(&mut postings.bytes, u64::from(key.tf));
+        postings.bytes.push(fieldnorm);
         if matches!(code_kind(code), b'w' | b'x') && usize::from(key.field) == BODY {
-            bytes.varint(key.chunk);
+            push_varint(&mut postings.bytes, u64::from(key.chunk));
         }
-        postings.bytes.extend_from_slice(bytes.as_slice());
         postings.df += 1;
         postings.next_doc = doc;
     }
@@ -392,33 +395,6 @@ impl Partition {
             }
         }
         out
-    }
-}
-
-/// The intermediate bytes of one posting (see the module documentation):
-/// at most three varints of 32 bits and a byte.
-#[derive(Default)]
-struct Posting {
-    bytes: [u8; 16],
-    len: usize,
-}
-
-impl Posting {
-    fn varint(&mut self, mut value: u32) {
-        while value >= 0x80 {
-            self.byte((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.byte(value as u8);
-    }
-
-    fn byte(&mut self, byte: u8) {
-        self.bytes[self.len] = byte;
-        self.len += 1;
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.len]
     }
 }
 
@@ -559,15 +535,11 @@ impl Counter {
         for value in values {
             let mut previous: Option<(Part, u32)> = None;
             let mut each = |gram: Gram| {
-                let id = match (gram.first, gram.second) {
-                    (a, b) if a != '\0' && b != Some('\0') => (Part::from(a) << 21) | b.map_or(0, Part::from),
-                    // As `part` would code them (the streams make no such term).
-                    (a, b) => part(
-                        spec.term_kind,
-                        &String::from_iter([Some(a), b].into_iter().flatten()),
-                        vocabulary,
-                    ),
-                };
+                let id = packed_chars(gram.first, gram.second).unwrap_or_else(|| {
+                    // As `part` codes it (the streams make no such term).
+                    let term = String::from_iter([Some(gram.first), gram.second].into_iter().flatten());
+                    part(spec.term_kind, &term, vocabulary)
+                });
                 field.token();
                 field.add(term_code(spec.term_kind, id), 0);
                 if let Some((before, at)) = previous
@@ -579,7 +551,8 @@ impl Counter {
             };
             match spec.stream {
                 TermField::Reading => analyzer.for_each_reading_gram(value, &mut each),
-                _ => analyzer.for_each_ngram_gram(value, &mut each),
+                TermField::Ngram => analyzer.for_each_ngram_gram(value, &mut each),
+                TermField::Main => unreachable!("the main field is counted by Counter::field"),
             }
         }
     }
