@@ -246,10 +246,7 @@ impl Analyzer {
             TermField::Reading => terms::reading_terms(&self.morphs(text), sink),
             // The n-gram field holds texts the main fields just analysed:
             // their normalisation is reused (it is the same either way).
-            TermField::Ngram => match Morphs::recent(text) {
-                Some(morphs) => terms::ngram_terms(&morphs.normalized, sink),
-                None => terms::ngram_terms(&Normalized::new(text), sink),
-            },
+            TermField::Ngram => with_normalized(text, |normalized| terms::ngram_terms(normalized, sink)),
         }
     }
 
@@ -269,10 +266,7 @@ impl Analyzer {
     /// assert_eq!(grams, [('d', Some('x'), 0), ('x', Some('推'), 1), ('推', Some('進'), 2)]);
     /// ```
     pub fn for_each_ngram_gram(&self, text: &str, sink: &mut dyn FnMut(Gram)) {
-        match Morphs::recent(text) {
-            Some(morphs) => terms::ngram_grams(&morphs.normalized, sink),
-            None => terms::ngram_grams(&Normalized::new(text), sink),
-        }
+        with_normalized(text, |normalized| terms::ngram_grams(normalized, sink));
     }
 
     /// The morphemes of `text` in order: normalised surface, kind and term.
@@ -350,5 +344,15 @@ impl Analyzer {
             })
         });
         out
+    }
+}
+
+/// Calls `f` with the normalised form of `text`: the one its recent
+/// segmentation on this thread already made, or a new one (the n-gram
+/// stream needs no dictionary, only normalisation).
+fn with_normalized<R>(text: &str, f: impl FnOnce(&Normalized) -> R) -> R {
+    match Morphs::recent(text) {
+        Some(morphs) => f(&morphs.normalized),
+        None => f(&Normalized::new(text)),
     }
 }

@@ -67,31 +67,30 @@ pub struct Gram {
 
 /// Emits bigrams of the concatenated readings, one stretch per sentence.
 pub fn reading_terms(morphs: &Morphs, sink: &mut Sink<'_>) {
-    let mut grams = Bigrams::new(as_text(sink));
-    let mut offsets = morphs.cursor();
-    for morph in &morphs.morphs {
-        match morph.kind {
-            Kind::Content | Kind::Function => {
-                let (start, end) = offsets.original_range(morph.start, morph.end);
-                for c in morphs.reading(morph).chars() {
-                    grams.push(c, start, end);
-                }
-            }
-            Kind::Break => grams.end_stretch(),
-            Kind::Symbol => {}
-        }
-    }
-    grams.end_stretch();
+    reading_stream::<true>(morphs, as_text(sink));
 }
 
 /// [`reading_terms`] as [`Gram`]s.
 pub fn reading_grams(morphs: &Morphs, sink: &mut dyn FnMut(Gram)) {
-    let mut grams = Bigrams::new(as_gram(sink));
+    reading_stream::<false>(morphs, as_gram(sink));
+}
+
+/// The reading stream, with each term's original byte range when
+/// `OFFSETS` (otherwise 0..0: mapping offsets is half the cost of a
+/// stream that only counts its terms).
+fn reading_stream<const OFFSETS: bool>(morphs: &Morphs, emit: impl FnMut(char, Option<char>, u32, usize, usize)) {
+    let mut grams = Bigrams::new(emit);
+    let mut offsets = morphs.cursor();
     for morph in &morphs.morphs {
         match morph.kind {
             Kind::Content | Kind::Function => {
+                let (start, end) = if OFFSETS {
+                    offsets.original_range(morph.start, morph.end)
+                } else {
+                    (0, 0)
+                };
                 for c in morphs.reading(morph).chars() {
-                    grams.push(c, 0, 0);
+                    grams.push(c, start, end);
                 }
             }
             Kind::Break => grams.end_stretch(),
@@ -104,25 +103,27 @@ pub fn reading_grams(morphs: &Morphs, sink: &mut dyn FnMut(Gram)) {
 /// Emits character bigrams of the normalised text, one stretch per run of
 /// letters and digits (symbols and spaces separate stretches).
 pub fn ngram_terms(normalized: &Normalized, sink: &mut Sink<'_>) {
-    let mut grams = Bigrams::new(as_text(sink));
-    let mut offsets = normalized.cursor();
-    for (i, c) in normalized.text().char_indices() {
-        if is_ngram_char(c) {
-            let (start, end) = offsets.original_range(i, i + c.len_utf8());
-            grams.push(c, start, end);
-        } else {
-            grams.end_stretch();
-        }
-    }
-    grams.end_stretch();
+    ngram_stream::<true>(normalized, as_text(sink));
 }
 
 /// [`ngram_terms`] as [`Gram`]s.
 pub fn ngram_grams(normalized: &Normalized, sink: &mut dyn FnMut(Gram)) {
-    let mut grams = Bigrams::new(as_gram(sink));
-    for c in normalized.text().chars() {
+    ngram_stream::<false>(normalized, as_gram(sink));
+}
+
+/// The n-gram stream, with original byte ranges when `OFFSETS` (see
+/// [`reading_stream`]).
+fn ngram_stream<const OFFSETS: bool>(normalized: &Normalized, emit: impl FnMut(char, Option<char>, u32, usize, usize)) {
+    let mut grams = Bigrams::new(emit);
+    let mut offsets = normalized.cursor();
+    for (i, c) in normalized.text().char_indices() {
         if is_ngram_char(c) {
-            grams.push(c, 0, 0);
+            let (start, end) = if OFFSETS {
+                offsets.original_range(i, i + c.len_utf8())
+            } else {
+                (0, 0)
+            };
+            grams.push(c, start, end);
         } else {
             grams.end_stretch();
         }
