@@ -9,8 +9,8 @@
 //! built beside the site it takes the site's segmentations, so it costs
 //! far less than on its own. A collection without one, such as a fresh
 //! checkout built to be published, gets none: the site does not need it
-//! (about 40% of the build at 10,000 cases), and `jirei search` makes it
-//! when first used.
+//! (at 10,000 cases it makes the build 12 s instead of 9 s), and `jirei
+//! search` makes it when first used.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -261,9 +261,10 @@ pub fn rebuild_alongside(
     build(&root.join(CACHE_DIR), cases, analyzer, fingerprint, Some(handoff))
 }
 
-/// Whether `root` has a search index at all, current or not.
+/// Whether `root` has a search index at all, current or not: one whose
+/// fingerprint was written (see [`is_current`]).
 pub fn exists(root: &Path) -> bool {
-    root.join(CACHE_DIR).join("meta.json").is_file()
+    Fingerprint::read(&root.join(CACHE_DIR)).is_some()
 }
 
 /// Whether the cached index of `root` was built for the collection as

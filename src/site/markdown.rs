@@ -43,11 +43,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// ammonia. Void elements are written as ammonia writes them (`<br>`, not
 /// `<br />`), so the output is the same either way.
 pub fn render(markdown: &str) -> String {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_FOOTNOTES);
-    let events: Vec<Event<'_>> = SafeLinks::new(Parser::new_ext(markdown, options)).collect();
+    let events = events(markdown);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     let plain = events.iter().all(is_plain);
     html::push_html(&mut html, events.into_iter());
@@ -56,6 +52,16 @@ pub fn render(markdown: &str) -> String {
     } else {
         SANITIZER.clean(&html).to_string()
     }
+}
+
+/// The events of a case body (tables, strikethrough and footnotes on),
+/// with unsafe link targets removed ([`SafeLinks`]).
+fn events(markdown: &str) -> Vec<Event<'_>> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    SafeLinks::new(Parser::new_ext(markdown, options)).collect()
 }
 
 /// Whether pulldown-cmark writes `event` as ammonia would leave it, but
@@ -306,11 +312,7 @@ mod tests {
             "[押す](javascript:alert(1)) と ![図](https://example.jp/a.png)\n",
         ];
         for markdown in plain {
-            let mut options = Options::empty();
-            options.insert(Options::ENABLE_TABLES);
-            options.insert(Options::ENABLE_STRIKETHROUGH);
-            options.insert(Options::ENABLE_FOOTNOTES);
-            let events: Vec<Event<'_>> = SafeLinks::new(Parser::new_ext(markdown, options)).collect();
+            let events = events(markdown);
             assert!(events.iter().all(is_plain), "{markdown}");
             let mut html = String::new();
             html::push_html(&mut html, events.into_iter());

@@ -165,10 +165,10 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
     drop(contexts);
     drop(rendered);
     collection.bodies = Vec::new();
-    // The exports are written one after the other, so they run beside the
-    // search data, which keeps the other core busy.
+    // The assets and exports are written one after the other, so they run
+    // beside the search data, which keeps the other core busy.
     let (exports, search_data) = rayon::join(
-        || write_exports(&theme, &collection, &staging),
+        || write_assets_and_exports(&theme, &collection, &staging),
         || write_search_index(cases, &collection, config, options, &staging),
     );
     exports?;
@@ -196,7 +196,7 @@ pub fn build(cases: &[Case], config: &Config, options: &BuildOptions) -> Result<
 }
 
 /// Writes the theme's assets and the collection's CSV and JSON exports.
-fn write_exports(theme: &Theme, collection: &Collection, staging: &Staging) -> Result<(), BuildError> {
+fn write_assets_and_exports(theme: &Theme, collection: &Collection, staging: &Staging) -> Result<(), BuildError> {
     for asset in &theme.assets {
         let path = Path::new(theme::ASSETS_DIR).join(&asset.name);
         if search_index::SCRIPTS.contains(&asset.name.as_str()) {
